@@ -1,0 +1,4 @@
+@main
+struct OversightCtl {
+    static func main() {}
+}

@@ -1,0 +1,4 @@
+@main
+struct Oversightd {
+    static func main() {}
+}
