@@ -59,6 +59,8 @@ let package = Package(
             name: "OversightService",
             dependencies: [
                 "OversightDomain", "OversightStore", "Varlink", "VarlinkCertification",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

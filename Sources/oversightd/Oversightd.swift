@@ -1,4 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OversightService
+import ServiceLifecycle
+
+/// The Oversight daemon: keeps the event log and serves varlink on a Unix socket.
 @main
-struct Oversightd {
-    static func main() {}
+struct Oversightd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oversightd",
+        abstract: "Keep the oversight record and serve it over varlink.",
+        discussion: """
+            Runs in the foreground and logs to stderr (journald-friendly under systemd). Stops cleanly on SIGTERM \
+            or SIGINT: calls in flight finish, follow streams end, the writer drains.
+
+            Example:
+              oversightd --socket /tmp/ov/oversightd.sock --state-dir /tmp/ov/state
+            """,
+        version: OversightVersion.current
+    )
+
+    @Option(help: ArgumentHelp("Path of the varlink socket to create.", valueName: "path"))
+    var socket: String = "/run/oversight/oversightd.sock"
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory of the event log and its lock.", valueName: "dir"))
+    var stateDirectory: String = "/var/lib/oversight"
+
+    @Option(name: .customLong("time-zone"), help: ArgumentHelp("Time zone of the office's calendar days.", valueName: "zone"))
+    var timeZone: String = "Asia/Shanghai"
+
+    @Option(name: .customLong("log-level"), help: "Least severe level logged: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    @Flag(name: .customLong("varlink-certification"), help: "Serve org.varlink.certification only (protocol certification).")
+    var varlinkCertification = false
+
+    func validate() throws {
+        guard TimeZone(identifier: timeZone) != nil else {
+            throw ValidationError("Unknown time zone '\(timeZone)'; use a name such as Asia/Shanghai.")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("Unknown log level '\(logLevel)'; use trace, debug, info, notice, warning or error.")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
+        let logger = Logger(label: "oversightd")
+        let configuration = DaemonConfiguration(
+            socketPath: socket, stateDirectory: stateDirectory,
+            timeZone: TimeZone(identifier: timeZone) ?? .current,
+            varlinkCertification: varlinkCertification, logLevel: level
+        )
+        let daemon: OversightDaemon
+        do {
+            daemon = try OversightDaemon.prepare(configuration, logger: logger)
+        } catch {
+            logger.critical("Cannot start", metadata: ["ov.error": "\(error)"])
+            FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
 }

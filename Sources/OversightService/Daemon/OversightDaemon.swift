@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import OversightStore
+import ServiceLifecycle
+import Synchronization
+import Varlink
+import VarlinkCertification
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The running daemon: state directory lock, event log, writer, followers and the varlink server.
+///
+/// ``prepare(_:logger:)`` does everything that can fail for a reason the operator must fix (lock held, socket
+/// in use, database unreadable) before any service runs; ``run()`` serves until graceful shutdown (SIGTERM,
+/// SIGINT), then stops taking connections, ends follow streams, lets calls in flight finish, drains the writer
+/// and exits.
+public final class OversightDaemon: Service, Sendable {
+    private let configuration: DaemonConfiguration
+    private let logger: Logger
+    private let lock: StateDirectoryLock?
+    private let log: SQLiteEventLog?
+    private let listener: Listener
+    private let notifier = SystemdNotifier()
+    private let started = ContinuousClock.now
+
+    /// Where the server listens.
+    enum Listener: Sendable, Equatable {
+        /// A socket this daemon creates at the path (and removes at exit).
+        case path(String)
+        /// A listening socket inherited from systemd (never unlinked).
+        case inherited(Int32)
+    }
+
+    /// Why the daemon refused to start.
+    public enum StartError: Error, CustomStringConvertible {
+        /// A live process already answers on the socket path.
+        case socketInUse(String)
+        /// The state directory could not be created.
+        case stateDirectory(String, String)
+        /// The socket's directory could not be created.
+        case socketDirectory(String, String)
+
+        public var description: String {
+            switch self {
+            case .socketInUse(let path):
+                "another process is listening on \(path); stop it or give this daemon another --socket"
+            case .stateDirectory(let path, let reason): "cannot create the state directory \(path): \(reason)"
+            case .socketDirectory(let path, let reason): "cannot create the socket directory \(path): \(reason)"
+            }
+        }
+    }
+
+    private init(
+        configuration: DaemonConfiguration, logger: Logger, lock: StateDirectoryLock?, log: SQLiteEventLog?,
+        listener: Listener
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.lock = lock
+        self.log = log
+        self.listener = listener
+    }
+
+    /// Takes the state directory's lock, clears a stale socket, opens (and migrates) the event log.
+    public static func prepare(_ configuration: DaemonConfiguration, logger: Logger) throws -> OversightDaemon {
+        let listener = SocketActivation.inheritedSocket().map(Listener.inherited) ?? .path(configuration.socketPath)
+        if configuration.varlinkCertification {
+            if case .path(let path) = listener { try clearStaleSocket(path) }
+            return OversightDaemon(configuration: configuration, logger: logger, lock: nil, log: nil, listener: listener)
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw StartError.stateDirectory(configuration.stateDirectory, error.localizedDescription)
+        }
+        let lock = try StateDirectoryLock(stateDirectory: configuration.stateDirectory)
+        do {
+            if case .path(let path) = listener { try clearStaleSocket(path) }
+            let log = try SQLiteEventLog(
+                path: configuration.databasePath,
+                projections: [DepartmentListProjection(), TopicBoardProjection()],
+                logger: logger
+            )
+            logger.info(
+                "Event log open",
+                metadata: [LogKey.stateDirectory: "\(configuration.stateDirectory)", LogKey.position: "\(try log.head().position)"]
+            )
+            return OversightDaemon(configuration: configuration, logger: logger, lock: lock, log: log, listener: listener)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// Removes a socket file left by a daemon that died, after checking nobody answers on it.
+    private static func clearStaleSocket(_ path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StartError.socketDirectory(directory, error.localizedDescription)
+            }
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if SocketProbe.isListening(path) { throw StartError.socketInUse(path) }
+        unlink(path)
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+        let info = VarlinkServiceInfo(
+            vendor: "Oversight", product: "oversightd", version: OversightVersion.current,
+            url: "https://oversight.invalid/"
+        )
+        var serverConfiguration = VarlinkServerConfiguration()
+        serverConfiguration.socketMode = 0o660
+        let serverBox = Mutex<VarlinkServer?>(nil)
+        let connections: @Sendable () -> Int = { serverBox.withLock { $0?.connectionCount ?? 0 } }
+
+        var handlers: [any VarlinkInterfaceHandler] = []
+        var writer: CommandWriter?
+        var followers: FollowerHub?
+        if let log {
+            let hub = FollowerHub(log: log, head: try log.head().position, logger: logger) { event in
+                (try? LogInterface.encode(event)) ?? ["position": .int(event.position)]
+            }
+            let commandWriter = CommandWriter(
+                log: log, clock: .live(timeZone: configuration.timeZone), logger: logger,
+                onCommit: { events in
+                    if let last = events.last { hub.committed(upTo: last.position) }
+                }
+            )
+            commandWriter.start()
+            let gateway = CommandGateway(writer: commandWriter, identities: PeerIdentityResolver())
+            let queries = QueryRunner(reader: log.reader, threadPool: threadPool)
+            let stateDirectory = configuration.stateDirectory
+            let started = self.started
+            handlers = [
+                try DepartmentsInterface(gateway: gateway, queries: queries),
+                try TopicsInterface(gateway: gateway, queries: queries),
+                try LogInterface(log: log, followers: hub, queries: queries) {
+                    DaemonStatus(
+                        version: OversightVersion.current,
+                        uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
+                        connections: connections(), stateDirectory: stateDirectory
+                    )
+                },
+            ]
+            writer = commandWriter
+            followers = hub
+        } else {
+            handlers = [try CertificationHandler()]
+        }
+
+        let server = VarlinkServer(
+            info: info, handlers: handlers, configuration: serverConfiguration, eventLoopGroup: group, logger: logger
+        )
+        serverBox.withLock { $0 = server }
+        switch listener {
+        case .path(let path): try await server.start(unixSocketPath: path)
+        case .inherited(let fd): try await server.start(adoptingListeningSocket: fd)
+        }
+        logger.info("Listening", metadata: [LogKey.socket: "\(describe(listener))"])
+        notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener))"])
+
+        try? await gracefulShutdown()
+
+        logger.info("Draining")
+        notifier.notify(["STOPPING=1", "STATUS=Stopping"])
+        followers?.stop()
+        await server.shutdown(gracePeriod: configuration.shutdownGracePeriod)
+        await writer?.stop()
+        try? await threadPool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+        if case .path(let path) = listener { unlink(path) }
+        lock?.release()
+        logger.info("Stopped")
+    }
+
+    private func describe(_ listener: Listener) -> String {
+        switch listener {
+        case .path(let path): path
+        case .inherited(let fd): "inherited socket fd \(fd)"
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+import Logging
+import OversightStore
+import Varlink
+
+/// Turns a varlink call into a writer command: idempotency key, request digest, actor, and the reply.
+struct CommandGateway: Sendable {
+    let writer: CommandWriter
+    let identities: PeerIdentityResolver
+
+    /// Submits `execute` to the writer and answers `responder` when the batch is durable.
+    ///
+    /// Errors thrown by `execute` (domain refusals, version conflicts, reused ids) and storage failures are turned
+    /// into errors of the calling interface by `ErrorMapping`; nothing is written for a refused command.
+    func submit(
+        _ call: VarlinkCall, context: VarlinkCallContext, responder: VarlinkResponder,
+        execute: @escaping @Sendable (inout CommandContext) throws -> [String: JSONValue]
+    ) {
+        let parameters = Parameters(call)
+        let commandID: String?
+        do {
+            commandID = try parameters.commandID()
+        } catch {
+            responder.fail(ErrorMapping.varlinkError(error, interface: call.interface))
+            return
+        }
+        var request = call.parameters
+        request["commandId"] = nil
+        let digest = SHA256.hash(data: Array((call.method + "\u{0}" + JSONValue.object(request).jsonString).utf8))
+        let identity = identities.identity(of: context.peer)
+        let metadata = EventMetadata(
+            actor: identity.name, uid: identity.uid.map(Int64.init), commandID: commandID, client: identity.client
+        )
+        let interface = call.interface
+        let logger = context.logger
+        writer.submit(
+            WriterCommand(
+                commandID: commandID,
+                requestHash: digest.map { String(format: "%02x", $0) }.joined(),
+                metadata: metadata,
+                execute: execute,
+                completion: { result in
+                    switch result {
+                    case .success(let reply):
+                        responder.reply(reply)
+                    case .failure(let error):
+                        let mapped = ErrorMapping.varlinkError(error, interface: interface)
+                        logger.debug("Command refused", metadata: [LogKey.error: "\(mapped.name)"])
+                        responder.fail(mapped)
+                    }
+                }
+            )
+        )
+    }
+}

@@ -1,0 +1,183 @@
+import Dispatch
+import Foundation
+import Logging
+import OversightStore
+import Synchronization
+import Varlink
+
+/// One command for the writer: how to run it inside the batch transaction, and how to answer.
+struct WriterCommand: Sendable {
+    /// The client's idempotency key; a retried id returns the first result and writes nothing.
+    var commandID: String?
+    /// A digest of the request, to tell a retry from a different request that reuses an id.
+    var requestHash: String
+    /// Who asked, recorded in every event's metadata.
+    var metadata: EventMetadata
+    /// Decides and appends; returns the reply parameters. Runs on the writer thread inside a savepoint.
+    var execute: @Sendable (inout CommandContext) throws -> [String: JSONValue]
+    /// Receives the reply once the batch is durable, or the error that refused or failed the command.
+    var completion: @Sendable (Result<[String: JSONValue], any Error>) -> Void
+}
+
+/// Runs every command of the daemon on one thread, several queued commands in one transaction (group commit).
+///
+/// Each reply waits for its batch's fsync, so an acknowledged command is durable; while one batch commits, new
+/// commands queue and go together in the next one, so throughput grows with the number of concurrent clients.
+/// A command that fails rolls back only its own savepoint. After a commit, `onCommit` receives the new events
+/// (in log order) before any reply is sent, so a follower is woken no later than the writer's client.
+final class CommandWriter: Sendable {
+    private struct Queue {
+        var pending: [WriterCommand] = []
+        var stopping = false
+        var stopped = false
+    }
+
+    private let log: SQLiteEventLog
+    private let clock: OfficeClock
+    private let logger: Logger
+    private let maximumBatch: Int
+    private let onCommit: @Sendable ([RecordedEvent]) -> Void
+    private let queue = Mutex(Queue())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Creates a writer; call ``start()`` to run it.
+    init(
+        log: SQLiteEventLog, clock: OfficeClock, logger: Logger, maximumBatch: Int = 512,
+        onCommit: @escaping @Sendable ([RecordedEvent]) -> Void
+    ) {
+        self.log = log
+        self.clock = clock
+        self.logger = logger
+        self.maximumBatch = maximumBatch
+        self.onCommit = onCommit
+    }
+
+    /// Starts the writer thread.
+    func start() {
+        let thread = Thread { [self] in
+            self.runLoop()
+        }
+        thread.name = "oversight-writer"
+        thread.start()
+    }
+
+    /// Queues a command. Its completion runs on the writer thread after the batch commits.
+    func submit(_ command: WriterCommand) {
+        let accepted = queue.withLock { queue -> Bool in
+            guard !queue.stopping else { return false }
+            queue.pending.append(command)
+            return true
+        }
+        guard accepted else {
+            command.completion(.failure(WriterError.stopping))
+            return
+        }
+        wakeUp.signal()
+    }
+
+    /// Finishes every queued command, then stops the thread. Waits for it without blocking a cooperative thread.
+    func stop() async {
+        let alreadyStopping = queue.withLock { queue -> Bool in
+            defer { queue.stopping = true }
+            return queue.stopping
+        }
+        guard !alreadyStopping else { return }
+        wakeUp.signal()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async { [finished] in
+                finished.wait()
+                continuation.resume()
+            }
+        }
+    }
+
+    private func runLoop() {
+        while true {
+            wakeUp.wait()
+            let (batch, done) = queue.withLock { queue -> ([WriterCommand], Bool) in
+                let count = min(queue.pending.count, maximumBatch)
+                let batch = Array(queue.pending.prefix(count))
+                queue.pending.removeFirst(count)
+                if !queue.pending.isEmpty { wakeUp.signal() }
+                return (batch, queue.stopping && queue.pending.isEmpty)
+            }
+            if !batch.isEmpty { commit(batch) }
+            if done {
+                queue.withLock { $0.stopped = true }
+                finished.signal()
+                return
+            }
+        }
+    }
+
+    /// Runs one batch in one transaction and answers every command in it.
+    private func commit(_ batch: [WriterCommand]) {
+        let now = clock.now()
+        let today = clock.today(at: now)
+        var results: [Result<[String: JSONValue], any Error>] = []
+        var events: [RecordedEvent] = []
+        do {
+            (results, events) = try log.write { transaction in
+                var results: [Result<[String: JSONValue], any Error>] = []
+                var events: [RecordedEvent] = []
+                results.reserveCapacity(batch.count)
+                for command in batch {
+                    var context = CommandContext(
+                        transaction: transaction, metadata: command.metadata, now: now, today: today
+                    )
+                    do {
+                        let reply = try transaction.savepoint {
+                            try Self.run(command, context: &context, transaction: transaction)
+                        }
+                        results.append(.success(reply))
+                        events += context.appended
+                    } catch {
+                        results.append(.failure(error))
+                    }
+                }
+                return (results, events)
+            }
+        } catch {
+            logger.error("Batch commit failed", metadata: [LogKey.error: "\(error)", LogKey.batch: "\(batch.count)"])
+            results = batch.map { _ in .failure(error) }
+            events = []
+        }
+        if !events.isEmpty { onCommit(events) }
+        for (command, result) in zip(batch, results) {
+            command.completion(result)
+        }
+    }
+
+    /// One command: idempotency check, decide and append, remember the reply under the command id.
+    private static func run(
+        _ command: WriterCommand, context: inout CommandContext, transaction: WriteTransaction
+    ) throws -> [String: JSONValue] {
+        if let id = command.commandID, let stored = try transaction.storedCommand(id: id) {
+            guard stored.requestHash == command.requestHash else { throw StoreError.commandIDReused(id: id) }
+            return try JSONValue.parse(stored.result).objectValue ?? [:]
+        }
+        let reply = try command.execute(&context)
+        if let id = command.commandID {
+            try transaction.recordCommand(
+                StoredCommand(
+                    id: id, requestHash: command.requestHash, result: JSONValue.object(reply).jsonString,
+                    position: context.appended.last?.position ?? 0
+                )
+            )
+        }
+        return reply
+    }
+}
+
+/// Why the writer could not take a command.
+enum WriterError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The daemon is shutting down and takes no new commands.
+    case stopping
+
+    var description: String {
+        switch self {
+        case .stopping: "oversightd is shutting down and takes no new commands; retry when it is back"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Varlink
+
+extension OversightCtl {
+    /// `oversightctl department …`: the government departments under supervision.
+    struct Department: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register and list government departments.",
+            subcommands: [Add.self, Rename.self, List.self]
+        )
+    }
+}
+
+extension OversightCtl.Department {
+    /// `department add CODE NAME`.
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a department.",
+            discussion: "Example: oversightctl department add fgw 市发展和改革委员会"
+        )
+
+        @OptionGroup var options: GlobalOptions
+        @OptionGroup var commandID: CommandIDOption
+        @Argument(help: ArgumentHelp("Short code: a lowercase letter, then letters, digits or '-'.", valueName: "code"))
+        var code: String
+        @Argument(help: ArgumentHelp("Full name of the department.", valueName: "name"))
+        var name: String
+
+        func run() async throws {
+            let connection = try await DaemonConnection.open(options)
+            let reply = try await connection.call(
+                "org.oversight.Departments.Add",
+                ["code": .string(code), "name": .string(name), "commandId": .string(commandID.value)]
+            )
+            await connection.close()
+            if options.json { return CLIOutput.json(.object(reply)) }
+            CLIOutput.line("Added department \(code) \(name) (log position \(reply["position"]?.intValue ?? 0))")
+        }
+    }
+
+    /// `department rename CODE NAME`.
+    struct Rename: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a department's name (its code stays).")
+
+        @OptionGroup var options: GlobalOptions
+        @OptionGroup var commandID: CommandIDOption
+        @Argument(help: ArgumentHelp("The department's code.", valueName: "code"))
+        var code: String
+        @Argument(help: ArgumentHelp("The new full name.", valueName: "name"))
+        var name: String
+
+        func run() async throws {
+            let connection = try await DaemonConnection.open(options)
+            let reply = try await connection.call(
+                "org.oversight.Departments.Rename",
+                ["code": .string(code), "name": .string(name), "commandId": .string(commandID.value)]
+            )
+            await connection.close()
+            if options.json { return CLIOutput.json(.object(reply)) }
+            CLIOutput.line("Renamed department \(code) to \(name) (log position \(reply["position"]?.intValue ?? 0))")
+        }
+    }
+
+    /// `department list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the registered departments.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let connection = try await DaemonConnection.open(options)
+            let reply = try await connection.call("org.oversight.Departments.List")
+            await connection.close()
+            if options.json { return CLIOutput.json(.object(reply)) }
+            let departments = reply["departments"]?.arrayValue ?? []
+            var table = TextTable(headers: ["CODE", "NAME"])
+            table.rows = departments.map { [$0["code"]?.stringValue ?? "", $0["name"]?.stringValue ?? ""] }
+            CLIOutput.line(table.render())
+            CLIOutput.line("\(departments.count) department\(departments.count == 1 ? "" : "s")")
+        }
+    }
+}
