@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A datagram socket standing in for systemd's notification socket.
+final class NotifySocket {
+    let path: String
+    private let fd: Int32
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        try #require(bound == 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// The next datagram, or nil after the timeout.
+    func receive() -> String? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+
+    deinit { close(fd) }
+}
+
+@Suite(.serialized)
+struct SystemdAndInterfaceTests {
+    @Test func `the daemon tells systemd it is ready once listening and that it is stopping on SIGTERM`() throws {
+        let scratch = try Scratch()
+        let notify = try NotifySocket(path: scratch.url.appendingPathComponent("notify").path)
+        let daemon = try Daemon(scratch: scratch, environment: ["NOTIFY_SOCKET": notify.path])
+        let ready = try #require(notify.receive())
+        #expect(ready.split(separator: "\n").contains("READY=1"))
+        #expect(Daemon.canConnect(scratch.socket), "READY=1 is sent only after the socket listens")
+        #expect(daemon.stop() == 0)
+        var messages: [String] = []
+        while let message = notify.receive() {
+            messages.append(message)
+            if message.contains("STOPPING=1") { break }
+        }
+        #expect(messages.contains { $0.split(separator: "\n").contains("STOPPING=1") })
+    }
+
+    @Test func `the socket is created with mode 0660`() throws {
+        let scratch = try Scratch()
+        let daemon = try Daemon(scratch: scratch)
+        let attributes = try FileManager.default.attributesOfItem(atPath: scratch.socket)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o660)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func `python varlink lists our interfaces and parses every interface description`() throws {
+        let python = try #require(TestTools.python, "run Scripts/setup-test-deps to create .venv with varlink")
+        let scratch = try Scratch()
+        let daemon = try Daemon(scratch: scratch)
+        let info = try run(python, ["-m", "varlink.cli", "info", "unix:\(scratch.socket)"])
+        #expect(info.status == 0, "\(info.stderr)")
+        for interface in ["org.oversight.Departments", "org.oversight.Topics", "org.oversight.Log", "org.varlink.service"] {
+            #expect(info.stdout.contains(interface))
+            let help = try run(python, ["-m", "varlink.cli", "help", "unix:\(scratch.socket)/\(interface)"])
+            #expect(help.status == 0 && help.stdout.contains("interface \(interface)"), "\(interface): \(help.stderr)")
+        }
+        let call = try run(
+            python, ["-m", "varlink.cli", "call", "unix:\(scratch.socket)/org.oversight.Departments.Add",
+                     #"{"code": "fgw", "name": "市发展和改革委员会"}"#]
+        )
+        #expect(call.stderr.isEmpty, "\(call.stderr)")
+        #expect(call.stdout.contains("\"position\": 1"))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func `the go interface checker accepts every interface file`() throws {
+        let checker = URL(fileURLWithPath: "/usr/bin/varlink-go-interface-generator")
+        try #require(FileManager.default.isExecutableFile(atPath: checker.path), "run Scripts/setup-test-deps")
+        let scratch = try Scratch()
+        let resources = TestTools.packageRoot.appendingPathComponent("Sources/OversightService/Resources")
+        for file in try FileManager.default.contentsOfDirectory(atPath: resources.path) where file.hasSuffix(".varlink") {
+            let copy = scratch.url.appendingPathComponent(file)
+            try FileManager.default.copyItem(at: resources.appendingPathComponent(file), to: copy)
+            let result = try run(checker, [copy.path])
+            #expect(result.status == 0, "\(file): \(result.stdout) \(result.stderr)")
+        }
+    }
+}
+
+/// Third-party tools the tests use, installed by Scripts/setup-test-deps.
+enum TestTools {
+    /// The package's root directory.
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The venv's python with `varlink` installed, if present.
+    static var python: URL? {
+        let path = packageRoot.appendingPathComponent(".venv/bin/python")
+        return FileManager.default.isExecutableFile(atPath: path.path) ? path : nil
+    }
+}
