@@ -30,9 +30,10 @@ struct DepartmentTests {
 
     @Test func `a name longer than 100 characters is refused, 100 are accepted`() throws {
         let longest = String(repeating: "委", count: Department.maxNameLength)
-        #expect(try Department.decide(.add(code: fgw, name: longest), given: [], context) == [
-            .added(code: fgw, name: longest)
-        ])
+        #expect(
+            try Department.decide(.add(code: fgw, name: longest), given: [], context) == [
+                .added(code: fgw, name: longest)
+            ])
         #expect(throws: Department.Error.nameTooLong(max: 100)) {
             try Department.decide(.add(code: fgw, name: longest + "委"), given: [], context)
         }
@@ -66,9 +67,12 @@ struct DepartmentTests {
     @Test func `error descriptions are sentences that name what to fix`() {
         #expect(
             Department.Error.alreadyExists(fgw).description
-                == "A department with code \"fgw\" is already registered; use another code, or rename the existing one.")
+                == "A department with code \"fgw\" is already registered; use another code, or rename the existing one."
+        )
         #expect(Department.Error.nameTooLong(max: 100).description.contains("at most 100 characters"))
-        let all: [Department.Error] = [.alreadyExists(fgw), .notFound, .emptyName, .nameTooLong(max: 100), .nameUnchanged("x")]
+        let all: [Department.Error] = [
+            .alreadyExists(fgw), .notFound, .emptyName, .nameTooLong(max: 100), .nameUnchanged("x"),
+        ]
         for error in all {
             #expect(error.description.hasSuffix("."), "\(error)")
         }

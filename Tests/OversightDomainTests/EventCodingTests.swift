@@ -4,8 +4,10 @@ import Testing
 
 /// Recorded events: stable names, deterministic bytes, and literal v1 payloads that must keep decoding.
 struct EventCodingTests {
-    /// Literal version-1 payloads as they are stored, and the events they mean. Never edit a payload here: a
-    /// failing golden test means the stored format changed, which needs a new version and an upcast instead.
+    /// Literal version-1 payloads as they are stored, and the events they mean.
+    ///
+    /// Never edit a payload here: a failing golden test means the stored format changed, which needs a new
+    /// version and an upcast instead.
     static let topicGolden: [(String, String, Topic.Event)] = [
         (
             "TopicPlanned",
@@ -33,20 +35,28 @@ struct EventCodingTests {
             .deliberated(Topic.Session(number: 9, date: day("2024-04-25")))
         ),
         (
-            "TopicOpinionsTransferred", #"{"date":"2024-08-30","dueDate":"2024-11-30","summary":"审议意见及问题清单交办市政府","v":1}"#,
+            "TopicOpinionsTransferred",
+            #"{"date":"2024-08-30","dueDate":"2024-11-30","summary":"审议意见及问题清单交办市政府","v":1}"#,
             Demo.transferred
         ),
         ("TopicHandlingReported", #"{"date":"2024-11-25","summary":"研究处理情况报告","v":1}"#, Demo.reported),
         (
-            "TopicSentBack", #"{"date":"2024-12-10","dueDate":"2025-03-10","reason":"满意度测评未通过，限期整改、再次报告","round":2,"v":1}"#,
+            "TopicSentBack",
+            #"{"date":"2024-12-10","dueDate":"2025-03-10","reason":"满意度测评未通过，限期整改、再次报告","round":2,"v":1}"#,
             Demo.sentBack
         ),
         ("TopicClosed", #"{"date":"2024-12-20","v":1}"#, Demo.closed),
-        ("TopicClosed", #"{"date":"2024-12-20","note":"a/b \"quoted\"","v":1}"#, .closed(date: day("2024-12-20"), note: #"a/b "quoted""#)),
+        (
+            "TopicClosed", #"{"date":"2024-12-20","note":"a/b \"quoted\"","v":1}"#,
+            .closed(date: day("2024-12-20"), note: #"a/b "quoted""#)
+        ),
     ]
 
     static let departmentGolden: [(String, String, Department.Event)] = [
-        ("DepartmentAdded", #"{"code":"fgw","name":"市发展和改革委员会","v":1}"#, .added(code: department("fgw"), name: "市发展和改革委员会")),
+        (
+            "DepartmentAdded", #"{"code":"fgw","name":"市发展和改革委员会","v":1}"#,
+            .added(code: department("fgw"), name: "市发展和改革委员会")
+        ),
         ("DepartmentRenamed", #"{"name":"市发展改革委","v":1}"#, .renamed(name: "市发展改革委")),
     ]
 
@@ -113,7 +123,8 @@ struct EventCodingTests {
             try Topic.Event.decode(eventType: "TopicClosed", data: Data(#"{"date":"2024-12-20","v":\#(version)}"#.utf8))
         }
         #expect(throws: DomainDecodingError.unsupportedVersion(eventType: "DepartmentRenamed", version: version)) {
-            try Department.Event.decode(eventType: "DepartmentRenamed", data: Data(#"{"name":"x","v":\#(version)}"#.utf8))
+            try Department.Event.decode(
+                eventType: "DepartmentRenamed", data: Data(#"{"name":"x","v":\#(version)}"#.utf8))
         }
     }
 
@@ -123,8 +134,14 @@ struct EventCodingTests {
         ("TopicClosed", #"{"v":"1","date":"2024-12-20"}"#, "v"),
         ("TopicClosed", #"{"v":1}"#, "date"),
         ("TopicClosed", #"{"v":1,"date":"2024-02-30"}"#, "date"),
-        ("TopicPlanned", #"{"departments":[],"id":"T2024-001","kind":"hearing","title":"x","v":1,"year":2024}"#, "kind"),
-        ("TopicPlanned", #"{"departments":["FGW"],"id":"T2024-001","kind":"budget","title":"x","v":1,"year":2024}"#, "departments.0"),
+        (
+            "TopicPlanned", #"{"departments":[],"id":"T2024-001","kind":"hearing","title":"x","v":1,"year":2024}"#,
+            "kind"
+        ),
+        (
+            "TopicPlanned", #"{"departments":["FGW"],"id":"T2024-001","kind":"budget","title":"x","v":1,"year":2024}"#,
+            "departments.0"
+        ),
         ("TopicPlanned", #"{"departments":[],"id":"T2024-001","kind":"budget","v":1,"year":2024}"#, "title"),
         ("TopicSentBack", #"{"date":"2024-12-10","dueDate":"2025-03-10","reason":"x","round":"2","v":1}"#, "round"),
         ("DepartmentAdded", #"{"code":"Fgw","name":"x","v":1}"#, "code"),

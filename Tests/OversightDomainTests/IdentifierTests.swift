@@ -17,16 +17,22 @@ struct IdentifierTests {
     }
 
     @Test func `department codes order alphabetically and are coded as strings`() throws {
-        #expect([department("mzj"), department("fgw"), department("kjj")].sorted().map(\.rawValue) == [
-            "fgw", "kjj", "mzj",
-        ])
+        #expect(
+            [department("mzj"), department("fgw"), department("kjj")].sorted().map(\.rawValue) == [
+                "fgw", "kjj", "mzj",
+            ])
         let data = try JSONEncoder().encode([department("fgw")])
         #expect(String(decoding: data, as: UTF8.self) == #"["fgw"]"#)
         #expect(try JSONDecoder().decode([DepartmentCode].self, from: data) == [department("fgw")])
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([DepartmentCode].self, from: Data(#"["FGW"]"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([DepartmentCode].self, from: Data(#"["FGW"]"#.utf8))
+        }
     }
 
-    @Test(arguments: [("T2024-003", 2024, 3), ("T2000-000", 2000, 0), ("T2024-1000", 2024, 1000), ("T2100-999999999", 2100, 999_999_999)])
+    @Test(arguments: [
+        ("T2024-003", 2024, 3), ("T2000-000", 2000, 0), ("T2024-1000", 2024, 1000),
+        ("T2100-999999999", 2100, 999_999_999),
+    ])
     func `valid topic ids are accepted with their year and sequence`(text: String, year: Int, sequence: Int) throws {
         let id = try #require(TopicID(text))
         #expect(id.rawValue == text && id.description == text)
@@ -86,6 +92,8 @@ struct IdentifierTests {
         let data = try JSONEncoder().encode([Topic.stream(topicID("T2024-003"))])
         #expect(String(decoding: data, as: UTF8.self) == #"["topic-T2024-003"]"#)
         #expect(try JSONDecoder().decode([StreamID].self, from: data) == [Topic.stream(topicID("T2024-003"))])
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([StreamID].self, from: Data(#"["nodash"]"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([StreamID].self, from: Data(#"["nodash"]"#.utf8))
+        }
     }
 }

@@ -94,16 +94,21 @@ struct LocalDateTests {
         #expect(day("2024-08-19") < day("2024-08-20"))
         #expect(day("2023-12-31") < day("2024-01-01"))
         #expect(day("2024-02-01") > day("2024-01-31"))
-        #expect([day("2024-09-01"), day("2024-01-05"), day("2024-05-14")].sorted().map(\.description) == [
-            "2024-01-05", "2024-05-14", "2024-09-01",
-        ])
+        #expect(
+            [day("2024-09-01"), day("2024-01-05"), day("2024-05-14")].sorted().map(\.description) == [
+                "2024-01-05", "2024-05-14", "2024-09-01",
+            ])
     }
 
     @Test func `a date is coded in JSON as its string`() throws {
         let data = try JSONEncoder().encode([day("2024-08-19")])
         #expect(String(decoding: data, as: UTF8.self) == #"["2024-08-19"]"#)
         #expect(try JSONDecoder().decode([LocalDate].self, from: data) == [day("2024-08-19")])
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([LocalDate].self, from: Data(#"["2024-02-30"]"#.utf8)) }
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([LocalDate].self, from: Data("[20240819]".utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([LocalDate].self, from: Data(#"["2024-02-30"]"#.utf8))
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([LocalDate].self, from: Data("[20240819]".utf8))
+        }
     }
 }

@@ -1,6 +1,5 @@
-import Testing
-
 import OversightDomain
+import Testing
 
 /// A date from "YYYY-MM-DD"; stops the test run if a test wrote an invalid one (a defect of the test itself).
 func day(_ text: String) -> LocalDate {

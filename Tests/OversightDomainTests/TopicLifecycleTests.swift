@@ -15,17 +15,20 @@ struct TopicLifecycleTests {
                 "2024-05-14",
                 .recordActivity(
                     Topic.Activity(
-                        kind: .fieldVisit, date: day("2024-05-14"), places: ["舞钢市"], units: ["舞钢市养老服务中心"], peopleMet: 25,
+                        kind: .fieldVisit, date: day("2024-05-14"), places: ["舞钢市"], units: ["舞钢市养老服务中心"],
+                        peopleMet: 25,
                         summary: "实地察看养老机构")), .underWay
             ),
             ("2024-08-19", .deliberate(Demo.session), .deliberated),
             (
-                "2024-08-30", .transferOpinions(date: day("2024-08-30"), dueDate: day("2024-11-30"), summary: "审议意见及问题清单交办市政府"),
+                "2024-08-30",
+                .transferOpinions(date: day("2024-08-30"), dueDate: day("2024-11-30"), summary: "审议意见及问题清单交办市政府"),
                 .opinionsTransferred
             ),
             ("2024-11-25", .receiveHandlingReport(date: day("2024-11-25"), summary: "研究处理情况报告"), .handlingReported),
             (
-                "2024-12-10", .sendBack(date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: "满意度测评未通过，限期整改、再次报告"),
+                "2024-12-10",
+                .sendBack(date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: "满意度测评未通过，限期整改、再次报告"),
                 .opinionsTransferred
             ),
             ("2025-03-01", .receiveHandlingReport(date: day("2025-03-01"), summary: nil), .handlingReported),
@@ -34,13 +37,17 @@ struct TopicLifecycleTests {
         var history: [Topic.Event] = []
         var state = Topic.initial
         for (today, command, status) in steps {
-            let events = try Topic.decide(command, state, DecisionContext(today: day(today), knownDepartments: Demo.departments))
+            let events = try Topic.decide(
+                command, state, DecisionContext(today: day(today), knownDepartments: Demo.departments))
             #expect(events.count == 1, "\(command)")
             history += events
             state = events.reduce(state, Topic.evolve)
             #expect(snapshot(state)?.status == status, "\(command)")
         }
-        #expect(Array(history.prefix(6)) == [Demo.planned, Demo.visit, Demo.deliberated, Demo.transferred, Demo.reported, Demo.sentBack])
+        #expect(
+            Array(history.prefix(6)) == [
+                Demo.planned, Demo.visit, Demo.deliberated, Demo.transferred, Demo.reported, Demo.sentBack,
+            ])
         #expect(state == Topic.state(after: history))
 
         var expected = Topic.Snapshot(id: Demo.id, plan: Demo.plan)
@@ -95,7 +102,8 @@ struct TopicLifecycleTests {
         #expect(Topic.evolve(.absent, Demo.deliberated) == .absent)
         #expect(Topic.evolve(.absent, Demo.closed) == .absent)
         let planned = Topic.state(after: [Demo.planned])
-        let replanned = Topic.Event.planned(id: topicID("T2024-004"), Topic.Plan(year: 2024, kind: .budget, title: "预算"))
+        let replanned = Topic.Event.planned(
+            id: topicID("T2024-004"), Topic.Plan(year: 2024, kind: .budget, title: "预算"))
         #expect(Topic.evolve(planned, replanned) == planned)
     }
 }

@@ -47,7 +47,9 @@ struct TopicTests {
     }
 
     @Test func `planning an id twice is refused, even after closing`() {
-        #expect(throws: Topic.Error.alreadyPlanned(Demo.id)) { try decide(.plan(id: Demo.id, Demo.plan), given: [Demo.planned]) }
+        #expect(throws: Topic.Error.alreadyPlanned(Demo.id)) {
+            try decide(.plan(id: Demo.id, Demo.plan), given: [Demo.planned])
+        }
         #expect(throws: Topic.Error.alreadyPlanned(Demo.id)) {
             try decide(.plan(id: Demo.id, Demo.plan), given: Demo.closedHistory)
         }
@@ -55,19 +57,23 @@ struct TopicTests {
 
     @Test(arguments: [1999, 2101, 0, -2024])
     func `a plan year out of 2000...2100 is refused`(year: Int) {
-        let command = Topic.Command.plan(id: TopicID(year: year, sequence: 1), Topic.Plan(year: year, kind: .budget, title: "预算审查"))
+        let command = Topic.Command.plan(
+            id: TopicID(year: year, sequence: 1), Topic.Plan(year: year, kind: .budget, title: "预算审查"))
         #expect(throws: Topic.Error.yearOutOfRange(year)) { try decide(command, given: []) }
     }
 
     @Test(arguments: [2000, 2100])
     func `the first and last plan years are accepted`(year: Int) throws {
-        let command = Topic.Command.plan(id: TopicID(year: year, sequence: 1), Topic.Plan(year: year, kind: .budget, title: "预算审查"))
+        let command = Topic.Command.plan(
+            id: TopicID(year: year, sequence: 1), Topic.Plan(year: year, kind: .budget, title: "预算审查"))
         #expect(try decide(command, given: []).count == 1)
     }
 
     @Test func `an id of another year than the plan is refused`() {
         let command = Topic.Command.plan(id: topicID("T2023-003"), Demo.plan)
-        #expect(throws: Topic.Error.idYearMismatch(id: topicID("T2023-003"), year: 2024)) { try decide(command, given: []) }
+        #expect(throws: Topic.Error.idYearMismatch(id: topicID("T2023-003"), year: 2024)) {
+            try decide(command, given: [])
+        }
     }
 
     @Test(arguments: ["", "   ", "\u{3000}", "\n\t"])
@@ -85,8 +91,12 @@ struct TopicTests {
 
     @Test func `committee, leader and theme have length limits`() {
         let text101 = String(repeating: "委", count: 101)
-        #expect(throws: Topic.Error.textTooLong(.committee, max: 100)) { try decide(plan { $0.committee = text101 }, given: []) }
-        #expect(throws: Topic.Error.textTooLong(.leader, max: 100)) { try decide(plan { $0.leader = text101 }, given: []) }
+        #expect(throws: Topic.Error.textTooLong(.committee, max: 100)) {
+            try decide(plan { $0.committee = text101 }, given: [])
+        }
+        #expect(throws: Topic.Error.textTooLong(.leader, max: 100)) {
+            try decide(plan { $0.leader = text101 }, given: [])
+        }
         #expect(throws: Topic.Error.textTooLong(.theme, max: 200)) {
             try decide(plan { $0.theme = String(repeating: "链", count: 201) }, given: [])
         }
@@ -97,7 +107,9 @@ struct TopicTests {
         #expect(throws: Topic.Error.unknownDepartment(unknown)) {
             try decide(plan { $0.departments = [Demo.fgw, unknown] }, given: [])
         }
-        #expect(throws: Topic.Error.unknownDepartment(Demo.mzj)) { try decide(plan { _ in }, given: [], departments: []) }
+        #expect(throws: Topic.Error.unknownDepartment(Demo.mzj)) {
+            try decide(plan { _ in }, given: [], departments: [])
+        }
     }
 
     @Test func `a department listed twice is refused`() {
@@ -147,7 +159,8 @@ struct TopicTests {
             .wrongStatus(action: .transferOpinions, status: .planned, required: [.deliberated])
         ),
         (
-            .transferOpinions(date: day("2024-12-30"), dueDate: day("2025-03-30"), summary: nil), Demo.transferredHistory,
+            .transferOpinions(date: day("2024-12-30"), dueDate: day("2025-03-30"), summary: nil),
+            Demo.transferredHistory,
             .wrongStatus(action: .transferOpinions, status: .opinionsTransferred, required: [.deliberated])
         ),
         (
@@ -245,7 +258,8 @@ struct TopicTests {
             $0.summary = "  "
             $0.peopleMet = 0
         }
-        let expected = Topic.Activity(kind: .research, date: day("2024-05-14"), places: ["舞钢市", "宝丰县"], units: ["市民政局"], peopleMet: 0)
+        let expected = Topic.Activity(
+            kind: .research, date: day("2024-05-14"), places: ["舞钢市", "宝丰县"], units: ["市民政局"], peopleMet: 0)
         #expect(try decide(command, given: Demo.plannedHistory) == [.activityRecorded(expected)])
     }
 
@@ -258,7 +272,8 @@ struct TopicTests {
             try decide(activity("2024-05-14") { $0.units = [text201] }, given: Demo.plannedHistory)
         }
         #expect(throws: Topic.Error.textTooLong(.summary, max: 2000)) {
-            try decide(activity("2024-05-14") { $0.summary = String(repeating: "述", count: 2001) }, given: Demo.plannedHistory)
+            try decide(
+                activity("2024-05-14") { $0.summary = String(repeating: "述", count: 2001) }, given: Demo.plannedHistory)
         }
     }
 
@@ -283,13 +298,16 @@ struct TopicTests {
     @Test(arguments: [0, -1])
     func `a session number below 1 is refused`(number: Int) {
         #expect(throws: Topic.Error.invalidSessionNumber(number)) {
-            try decide(.deliberate(Topic.Session(term: 12, number: number, date: day("2024-08-19"))), given: Demo.underWayHistory)
+            try decide(
+                .deliberate(Topic.Session(term: 12, number: number, date: day("2024-08-19"))),
+                given: Demo.underWayHistory)
         }
     }
 
     @Test func `a committee term below 1 is refused`() {
         #expect(throws: Topic.Error.invalidTerm(0)) {
-            try decide(.deliberate(Topic.Session(term: 0, number: 13, date: day("2024-08-19"))), given: Demo.underWayHistory)
+            try decide(
+                .deliberate(Topic.Session(term: 0, number: 13, date: day("2024-08-19"))), given: Demo.underWayHistory)
         }
     }
 
@@ -298,19 +316,22 @@ struct TopicTests {
             try decide(.deliberate(Demo.session), given: Demo.underWayHistory, today: "2024-08-18")
         }
         #expect(throws: Topic.Error.dateBeforePlanYear(day("2023-08-19"), year: 2024)) {
-            try decide(.deliberate(Topic.Session(term: 12, number: 13, date: day("2023-08-19"))), given: Demo.underWayHistory)
+            try decide(
+                .deliberate(Topic.Session(term: 12, number: 13, date: day("2023-08-19"))), given: Demo.underWayHistory)
         }
     }
 
     // MARK: Transferring opinions
 
     @Test func `opinions are transferred with a due date and a trimmed summary`() throws {
-        let command = Topic.Command.transferOpinions(date: day("2024-08-30"), dueDate: day("2024-11-30"), summary: " 审议意见及问题清单交办市政府 ")
+        let command = Topic.Command.transferOpinions(
+            date: day("2024-08-30"), dueDate: day("2024-11-30"), summary: " 审议意见及问题清单交办市政府 ")
         #expect(try decide(command, given: Demo.deliberatedHistory) == [Demo.transferred])
         let bare = Topic.Command.transferOpinions(date: day("2024-08-30"), dueDate: day("2024-11-30"), summary: "\n")
-        #expect(try decide(bare, given: Demo.deliberatedHistory) == [
-            .opinionsTransferred(date: day("2024-08-30"), dueDate: day("2024-11-30"), summary: nil)
-        ])
+        #expect(
+            try decide(bare, given: Demo.deliberatedHistory) == [
+                .opinionsTransferred(date: day("2024-08-30"), dueDate: day("2024-11-30"), summary: nil)
+            ])
     }
 
     @Test(arguments: ["2024-08-30", "2024-08-29"])
@@ -343,12 +364,17 @@ struct TopicTests {
     // MARK: Handling report
 
     @Test func `a handling report is received, even after its due date`() throws {
-        #expect(try decide(.receiveHandlingReport(date: day("2024-11-25"), summary: "研究处理情况报告"), given: Demo.transferredHistory) == [
-            Demo.reported
-        ])
-        #expect(try decide(.receiveHandlingReport(date: day("2024-12-15"), summary: nil), given: Demo.transferredHistory) == [
-            .handlingReported(date: day("2024-12-15"), summary: nil)
-        ])
+        #expect(
+            try decide(
+                .receiveHandlingReport(date: day("2024-11-25"), summary: "研究处理情况报告"), given: Demo.transferredHistory)
+                == [
+                    Demo.reported
+                ])
+        #expect(
+            try decide(.receiveHandlingReport(date: day("2024-12-15"), summary: nil), given: Demo.transferredHistory)
+                == [
+                    .handlingReported(date: day("2024-12-15"), summary: nil)
+                ])
     }
 
     @Test func `a handling report dated before the transfer is refused`() {
@@ -368,34 +394,42 @@ struct TopicTests {
     // MARK: Sending back
 
     @Test func `sending back starts the next rectification round with a trimmed reason`() throws {
-        let command = Topic.Command.sendBack(date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: " 满意度测评未通过，限期整改、再次报告\n")
+        let command = Topic.Command.sendBack(
+            date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: " 满意度测评未通过，限期整改、再次报告\n")
         #expect(try decide(command, given: Demo.reportedHistory) == [Demo.sentBack])
     }
 
     @Test(arguments: ["", "  ", "\u{3000}"])
     func `sending back without a reason is refused`(reason: String) {
         #expect(throws: Topic.Error.emptyReason) {
-            try decide(.sendBack(date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: reason), given: Demo.reportedHistory)
+            try decide(
+                .sendBack(date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: reason),
+                given: Demo.reportedHistory)
         }
     }
 
     @Test func `a send-back reason has a length limit`() {
         #expect(throws: Topic.Error.textTooLong(.reason, max: 2000)) {
             try decide(
-                .sendBack(date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: String(repeating: "因", count: 2001)),
+                .sendBack(
+                    date: day("2024-12-10"), dueDate: day("2025-03-10"), reason: String(repeating: "因", count: 2001)),
                 given: Demo.reportedHistory)
         }
     }
 
     @Test func `a send-back due date must be after its date`() {
         #expect(throws: Topic.Error.dueDateNotAfterDate(dueDate: day("2024-12-10"), date: day("2024-12-10"))) {
-            try decide(.sendBack(date: day("2024-12-10"), dueDate: day("2024-12-10"), reason: "整改不到位"), given: Demo.reportedHistory)
+            try decide(
+                .sendBack(date: day("2024-12-10"), dueDate: day("2024-12-10"), reason: "整改不到位"),
+                given: Demo.reportedHistory)
         }
     }
 
     @Test func `a send-back dated before the handling report is refused`() {
         #expect(throws: Topic.Error.dateBeforePreviousStep(day("2024-11-24"), previous: day("2024-11-25"))) {
-            try decide(.sendBack(date: day("2024-11-24"), dueDate: day("2025-02-24"), reason: "整改不到位"), given: Demo.reportedHistory)
+            try decide(
+                .sendBack(date: day("2024-11-24"), dueDate: day("2025-02-24"), reason: "整改不到位"),
+                given: Demo.reportedHistory)
         }
     }
 
@@ -403,18 +437,20 @@ struct TopicTests {
         let secondReport = Topic.Event.handlingReported(date: day("2025-03-01"), summary: nil)
         let history = Demo.reportedHistory + [Demo.sentBack, secondReport]
         let command = Topic.Command.sendBack(date: day("2025-03-15"), dueDate: day("2025-06-15"), reason: "仍未整改到位")
-        #expect(try decide(command, given: history, today: "2025-03-31") == [
-            .sentBack(date: day("2025-03-15"), dueDate: day("2025-06-15"), reason: "仍未整改到位", round: 3)
-        ])
+        #expect(
+            try decide(command, given: history, today: "2025-03-31") == [
+                .sentBack(date: day("2025-03-15"), dueDate: day("2025-06-15"), reason: "仍未整改到位", round: 3)
+            ])
     }
 
     // MARK: Closing
 
     @Test func `a reported topic is closed with a trimmed note`() throws {
         #expect(try decide(.close(date: day("2024-12-20"), note: " "), given: Demo.reportedHistory) == [Demo.closed])
-        #expect(try decide(.close(date: day("2024-12-20"), note: " 满意度测评通过 "), given: Demo.reportedHistory) == [
-            .closed(date: day("2024-12-20"), note: "满意度测评通过")
-        ])
+        #expect(
+            try decide(.close(date: day("2024-12-20"), note: " 满意度测评通过 "), given: Demo.reportedHistory) == [
+                .closed(date: day("2024-12-20"), note: "满意度测评通过")
+            ])
     }
 
     @Test func `closing before the handling report is refused`() {
@@ -431,7 +467,8 @@ struct TopicTests {
 
     @Test func `a closing note has a length limit`() {
         #expect(throws: Topic.Error.textTooLong(.note, max: 2000)) {
-            try decide(.close(date: day("2024-12-20"), note: String(repeating: "注", count: 2001)), given: Demo.reportedHistory)
+            try decide(
+                .close(date: day("2024-12-20"), note: String(repeating: "注", count: 2001)), given: Demo.reportedHistory)
         }
     }
 
@@ -439,7 +476,8 @@ struct TopicTests {
 
     @Test func `error descriptions are actionable sentences`() {
         #expect(
-            Topic.Error.wrongStatus(action: .deliberate, status: .opinionsTransferred, required: [.planned, .underWay]).description
+            Topic.Error.wrongStatus(action: .deliberate, status: .opinionsTransferred, required: [.planned, .underWay])
+                .description
                 == "Cannot deliberate the topic while it is opinions-transferred; it must be planned or under-way.")
         #expect(Topic.Error.unknownDepartment(department("jtj")).description.contains("\"jtj\""))
         #expect(Topic.Error.notPlanned.description == "The topic is not planned yet; plan it first.")
@@ -447,9 +485,12 @@ struct TopicTests {
             .notPlanned, .alreadyPlanned(Demo.id), .alreadyClosed(Demo.id),
             .wrongStatus(action: .close, status: .planned, required: [.handlingReported]), .yearOutOfRange(1999),
             .idYearMismatch(id: Demo.id, year: 2025), .emptyTitle, .textTooLong(.title, max: 200),
-            .unknownDepartment(Demo.fgw), .duplicateDepartment(Demo.fgw), .dateInFuture(day("2025-01-01"), today: day("2024-12-31")),
-            .dateBeforePlanYear(day("2023-01-01"), year: 2024), .dateBeforePreviousStep(day("2024-01-01"), previous: day("2024-02-01")),
-            .dueDateNotAfterDate(dueDate: day("2024-01-01"), date: day("2024-01-01")), .emptyReason, .invalidSessionNumber(0),
+            .unknownDepartment(Demo.fgw), .duplicateDepartment(Demo.fgw),
+            .dateInFuture(day("2025-01-01"), today: day("2024-12-31")),
+            .dateBeforePlanYear(day("2023-01-01"), year: 2024),
+            .dateBeforePreviousStep(day("2024-01-01"), previous: day("2024-02-01")),
+            .dueDateNotAfterDate(dueDate: day("2024-01-01"), date: day("2024-01-01")), .emptyReason,
+            .invalidSessionNumber(0),
             .invalidTerm(0), .negativePeopleMet(-1),
         ]
         for error in all {

@@ -1,5 +1,6 @@
-/// A government department under supervision (政府部门), e.g. `fgw` 市发展和改革委员会: the decider of the stream
-/// "department-<code>".
+/// A government department under supervision (政府部门): the decider of the stream "department-<code>".
+///
+/// Example: `fgw`, 市发展和改革委员会.
 ///
 /// Rules:
 /// - `add` registers the code once; adding it again is refused (``Error/alreadyExists(_:)``).
@@ -53,7 +54,8 @@ public enum Department {
         public var description: String {
             switch self {
             case .alreadyExists(let code):
-                "A department with code \"\(code)\" is already registered; use another code, or rename the existing one."
+                "A department with code \"\(code)\" is already registered; "
+                    + "use another code, or rename the existing one."
             case .notFound:
                 "The department is not registered; add it first."
             case .emptyName:
@@ -70,8 +72,7 @@ public enum Department {
     public static let initial: State = .absent
 
     /// Decides what a command does to a department; refuses only with a ``Department/Error``.
-    public static func decide(_ command: Command, _ state: State, _ context: DecisionContext) throws(Error) -> [Event]
-    {
+    public static func decide(_ command: Command, _ state: State, _ context: DecisionContext) throws(Error) -> [Event] {
         switch (command, state) {
         case (.add(let code, let name), .absent):
             return [.added(code: code, name: try validated(name))]

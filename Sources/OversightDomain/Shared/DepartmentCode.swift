@@ -4,7 +4,7 @@
 /// Invariant: 1...32 characters, a lowercase ASCII letter first, then lowercase ASCII letters, digits or "-".
 /// Encodes as its string in JSON; decoding validates.
 public struct DepartmentCode: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    /// The code as written, e.g. "fgw".
+    /// The code as written, such as "fgw".
     public let rawValue: String
 
     /// The maximum length of a code.

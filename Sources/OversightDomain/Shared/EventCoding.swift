@@ -52,7 +52,8 @@ public enum DomainDecodingError: Error, Sendable, Equatable, CustomStringConvert
         case .unsupportedVersion(let type, let version):
             "Version \(version) of the \(type) event is not supported by this build; upgrade oversightd to read it."
         case .invalidData(let type, let reason):
-            "The \(type) event's data is malformed (\(reason)); the stored data is damaged or was not written by Oversight."
+            "The \(type) event's data is malformed (\(reason)); "
+                + "the stored data is damaged or was not written by Oversight."
         }
     }
 }

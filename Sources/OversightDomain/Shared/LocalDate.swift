@@ -69,7 +69,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         other.dayNumber - dayNumber
     }
 
-    /// The day of the week, ISO 8601 numbering: 1 = Monday ... 7 = Sunday.
+    /// The day of the week in ISO 8601 numbering: 1 is Monday, 7 is Sunday.
     public var weekday: Int {
         // 1970-01-01 (day number 0) was a Thursday (4).
         let zeroBased = (dayNumber + 3) % 7

@@ -4,7 +4,7 @@
 /// at most 128 characters. Build one with ``Department/stream(_:)`` or ``Topic/stream(_:)``; parse one read back
 /// from storage with ``init(_:)``. Encodes as its string in JSON.
 public struct StreamID: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The stream name as stored, e.g. "topic-T2024-003".
+    /// The stream name as stored, such as "topic-T2024-003".
     public let rawValue: String
 
     /// The maximum length of a stream name.

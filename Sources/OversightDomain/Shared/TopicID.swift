@@ -3,10 +3,11 @@
 /// The caller assigns ids (the next free sequence number of the year); the decider only checks that the id's year
 /// is the plan's year. Invariant: `^T[0-9]{4}-[0-9]{3,9}$` (ASCII digits; the sequence is bounded to 9 digits so
 /// that it always fits an `Int`), and a sequence longer than 3 digits has no leading zero, so that every
-/// (year, sequence) pair has exactly one spelling ("T2024-0003" is refused; write "T2024-003"). Ids order by year, then by sequence number, so "T2024-1000" follows
-/// "T2024-999". Encodes as its string in JSON; decoding validates.
+/// (year, sequence) pair has exactly one spelling ("T2024-0003" is refused; write "T2024-003"). Ids order by
+/// year, then by sequence number, so "T2024-1000" follows "T2024-999". Encodes as its string in JSON; decoding
+/// validates.
 public struct TopicID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    /// The id as written, e.g. "T2024-003".
+    /// The id as written, such as "T2024-003".
     public let rawValue: String
 
     /// Validates an id; returns `nil` unless it matches `^T[0-9]{4}-[0-9]{3,9}$` in its canonical spelling.
@@ -29,10 +30,10 @@ public struct TopicID: Sendable, Hashable, Comparable, Codable, CustomStringConv
         rawValue = "T" + Self.padded(year, 4) + "-" + Self.padded(sequence, 3)
     }
 
-    /// The plan year the id belongs to, e.g. 2024.
+    /// The plan year the id belongs to, such as 2024.
     public var year: Int { Self.number(rawValue.utf8.dropFirst().prefix(4)) }
 
-    /// The per-year sequence number, e.g. 3.
+    /// The per-year sequence number, such as 3.
     public var sequence: Int { Self.number(rawValue.utf8.dropFirst(6)) }
 
     /// The id itself.

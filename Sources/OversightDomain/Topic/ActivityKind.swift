@@ -1,4 +1,6 @@
-/// The kind of an activity recorded on a topic. Raw values are stored names.
+/// The kind of an activity recorded on a topic.
+///
+/// Raw values are stored names.
 public enum ActivityKind: String, Sendable, Codable, CaseIterable {
     /// A field visit (实地视察).
     case fieldVisit = "field-visit"

@@ -43,19 +43,19 @@ public enum Topic {
 
     /// An item of the annual supervision plan (年度监督工作计划).
     public struct Plan: Sendable, Equatable, Codable {
-        /// The plan year, e.g. 2024.
+        /// The plan year, such as 2024.
         public var year: Int
         /// The kind of supervision.
         public var kind: TopicKind
-        /// The title, e.g. "《河南省创新驱动高质量发展条例》执法检查".
+        /// The title, such as "《河南省创新驱动高质量发展条例》执法检查".
         public var title: String
-        /// The responsible working committee, e.g. "教科文卫委".
+        /// The responsible working committee, such as "教科文卫委".
         public var committee: String?
         /// The leader in charge, by name.
         public var leader: String?
         /// The departments under supervision, in the order given.
         public var departments: [DepartmentCode]
-        /// The linked industry chain or theme, e.g. "尼龙新材料产业链".
+        /// The linked industry chain or theme, such as "尼龙新材料产业链".
         public var theme: String?
 
         /// Creates a plan item.
@@ -79,7 +79,7 @@ public enum Topic {
         public var kind: ActivityKind
         /// The day it took place.
         public var date: LocalDate
-        /// Places visited, e.g. counties ("舞钢市").
+        /// Places visited, such as counties ("舞钢市").
         public var places: [String]
         /// Units visited: departments, institutions, firms.
         public var units: [String]
@@ -104,7 +104,7 @@ public enum Topic {
 
     /// A standing committee session: "12th committee, 13th session, 2024-08-19" (市十二届人大常委会第十三次会议).
     public struct Session: Sendable, Equatable, Codable {
-        /// The committee's term (届), e.g. 12, if recorded.
+        /// The committee's term (届), such as 12, if recorded.
         public var term: Int?
         /// The session number within the term (第N次会议), 1 or more.
         public var number: Int
@@ -384,8 +384,7 @@ public enum Topic {
     ///   - context: Today and the registered departments.
     /// - Returns: The events to record (one per accepted command).
     /// - Throws: ``Topic/Error``, the first rule the command breaks (see the rules on ``Topic``).
-    public static func decide(_ command: Command, _ state: State, _ context: DecisionContext) throws(Error) -> [Event]
-    {
+    public static func decide(_ command: Command, _ state: State, _ context: DecisionContext) throws(Error) -> [Event] {
         switch (command, state) {
         case (.plan(let id, let plan), .absent):
             return [.planned(id: id, try validated(plan, id: id, context))]
@@ -396,7 +395,8 @@ public enum Topic {
             throw .notPlanned
 
         case (.recordActivity(let activity), .existing(let topic)):
-            try topic.require(.recordActivity, in: [.planned, .underWay, .deliberated, .opinionsTransferred, .handlingReported])
+            try topic.require(
+                .recordActivity, in: [.planned, .underWay, .deliberated, .opinionsTransferred, .handlingReported])
             return [.activityRecorded(try validated(activity, topic, context))]
 
         case (.deliberate(let session), .existing(let topic)):

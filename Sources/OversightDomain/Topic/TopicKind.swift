@@ -1,4 +1,6 @@
-/// The kind of a supervision topic, after the Supervision Law (监督法). Raw values are stored names.
+/// The kind of a supervision topic, after the Supervision Law (监督法).
+///
+/// Raw values are stored names.
 public enum TopicKind: String, Sendable, Codable, CaseIterable {
     /// Hearing and deliberating a special work report (听取和审议专项工作报告).
     case workReport = "work-report"

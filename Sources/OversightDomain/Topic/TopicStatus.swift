@@ -1,4 +1,6 @@
-/// Where a supervision topic stands in its lifecycle. Raw values are the names shown to users and sent over the wire.
+/// Where a supervision topic stands in its lifecycle.
+///
+/// Raw values are the names shown to users and sent over the wire.
 public enum TopicStatus: String, Sendable, Codable, CaseIterable {
     /// In the annual supervision plan; no activity recorded yet.
     case planned
