@@ -1,0 +1,20 @@
+/// What a decider needs to know about the world besides its own state: passed in, never looked up.
+///
+/// The caller builds one per command: it derives `today` from its clock and the office's time zone, and takes
+/// `knownDepartments` from the department registry (the department streams).
+public struct DecisionContext: Sendable {
+    /// The office's calendar day when the command is decided; recorded dates may not be later than this.
+    public var today: LocalDate
+    /// The registered departments; a topic may only name departments in this set.
+    public var knownDepartments: Set<DepartmentCode>
+
+    /// Creates a context.
+    ///
+    /// - Parameters:
+    ///   - today: The office's calendar day.
+    ///   - knownDepartments: The registered departments (empty if the command names none).
+    public init(today: LocalDate, knownDepartments: Set<DepartmentCode> = []) {
+        self.today = today
+        self.knownDepartments = knownDepartments
+    }
+}
