@@ -15,21 +15,31 @@ enum ChainVerifier {
         func broken(_ position: Int64, _ problem: String) -> ChainVerification {
             ChainVerification(checked: checked, head: head, firstBadPosition: position, problem: problem)
         }
+        // Text columns are read as BLOBs so that the exact stored bytes are hashed. The first batch has no lower
+        // bound, so that a row forged at position 0 or below is seen too.
+        let select = """
+            SELECT position, CAST(stream AS BLOB), version, CAST(type AS BLOB), CAST(data AS BLOB),
+                CAST(meta AS BLOB), CAST(recorded_at AS BLOB), prev_hash, hash
+            FROM event
+            """
+        var lastPosition: Int64?
         while true {
-            // Text columns are read as BLOBs so that the exact stored bytes are hashed.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT position, CAST(stream AS BLOB), version, CAST(type AS BLOB), CAST(data AS BLOB),
-                        CAST(meta AS BLOB), CAST(recorded_at AS BLOB), prev_hash, hash
-                    FROM event WHERE position >= ? ORDER BY position LIMIT ?
-                    """,
-                arguments: [expectedPosition, batchSize])
+            let rows =
+                if let lastPosition {
+                    try Row.fetchAll(
+                        db, sql: select + " WHERE position > ? ORDER BY position LIMIT ?",
+                        arguments: [lastPosition, batchSize])
+                } else {
+                    try Row.fetchAll(db, sql: select + " ORDER BY position LIMIT ?", arguments: [batchSize])
+                }
             if rows.isEmpty { break }
             for row in rows {
                 checked += 1
                 guard let position = try? row.decode(Int64.self, atIndex: 0) else {
                     return broken(expectedPosition, "the position after event \(expectedPosition - 1) is unreadable")
+                }
+                guard position >= expectedPosition else {
+                    return broken(position, "an event at position \(position) precedes event 1")
                 }
                 guard position == expectedPosition else {
                     return broken(
@@ -58,6 +68,7 @@ enum ChainVerifier {
                     return broken(position, "the hash of event \(position) does not match its contents")
                 }
                 previousHash = hash
+                lastPosition = position
                 expectedPosition = position + 1
             }
         }

@@ -73,10 +73,10 @@ struct ProjectionRunner: Sendable {
     private func replay(_ projection: any Projection, after position: Int64, _ db: Database) throws {
         var last = position
         while true {
-            let batch = try Row.fetchAll(
-                db, sql: "SELECT \(EventRecord.columns) FROM event WHERE position > ? ORDER BY position LIMIT ?",
-                arguments: [last, ChainVerifier.batchSize]
-            ).map(EventRecord.decode)
+            let batch = try EventRecord.decode(
+                Row.fetchAll(
+                    db, sql: "SELECT \(EventRecord.columns) FROM event WHERE position > ? ORDER BY position LIMIT ?",
+                    arguments: [last, ChainVerifier.batchSize]))
             guard let tail = batch.last else { break }
             for event in batch {
                 try projection.apply(event, db)

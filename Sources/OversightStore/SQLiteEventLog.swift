@@ -94,20 +94,20 @@ public final class SQLiteEventLog: EventLog {
 
     public func events(inStream stream: String) throws -> [RecordedEvent] {
         try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(EventRecord.columns) FROM event WHERE stream = ? ORDER BY version",
-                arguments: [stream]
-            ).map(EventRecord.decode)
+            try EventRecord.decode(
+                Row.fetchAll(
+                    db, sql: "SELECT \(EventRecord.columns) FROM event WHERE stream = ? ORDER BY version",
+                    arguments: [stream]))
         }
     }
 
     public func events(after position: Int64, limit: Int) throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         return try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(EventRecord.columns) FROM event WHERE position > ? ORDER BY position LIMIT ?",
-                arguments: [position, limit]
-            ).map(EventRecord.decode)
+            try EventRecord.decode(
+                Row.fetchAll(
+                    db, sql: "SELECT \(EventRecord.columns) FROM event WHERE position > ? ORDER BY position LIMIT ?",
+                    arguments: [position, limit]))
         }
     }
 
@@ -120,7 +120,7 @@ public final class SQLiteEventLog: EventLog {
     }
 }
 
-/// Verifies the hash chain of an event-log file opened read-only, without a running daemon (e.g. a backup).
+/// Verifies the hash chain of an event-log file opened read-only, without a running daemon (for a backup, say).
 ///
 /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file is missing or not an Oversight event log,
 ///   ``StoreError/schemaTooNew(found:supported:)`` when a newer oversightd wrote it.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `recorded_at` text format: ISO-8601 UTC with milliseconds, e.g. `2024-08-19T02:30:00.123Z`.
+/// The `recorded_at` text format: ISO-8601 UTC with milliseconds, such as `2024-08-19T02:30:00.123Z`.
 ///
 /// Written by hand (not with a formatter) so that the stored text, which is hashed, never depends on locale,
 /// calendar settings or Foundation's rounding.

@@ -62,6 +62,10 @@ public struct WriteTransaction {
 
         return try savepoint {
             var head = try EventRecord.head(db)
+            // Positions and versions near Int64.max can only come from a forged file; refuse rather than overflow.
+            guard head.position <= Int64.max - Int64(drafts.count), actual <= Int64.max - Int64(drafts.count) else {
+                throw StoreError.corrupt("the last position or the version of stream \(stream) is out of range")
+            }
             var recorded: [RecordedEvent] = []
             recorded.reserveCapacity(drafts.count)
             for (offset, draft) in drafts.enumerated() {

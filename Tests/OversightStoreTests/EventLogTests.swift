@@ -327,4 +327,29 @@ struct EventLogTests {
             }
         }
     }
+
+    @Test func `a forged position at the top of the range is refused instead of overflowing`() throws {
+        try withTemporaryDatabase { path in
+            do {
+                let log = try openLog(path)
+                try append(log, ["A"], to: "s")
+            }
+            let queue = try rawQueue(path)
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        DROP TRIGGER event_refuse_out_of_order_insert;
+                        INSERT INTO event SELECT 9223372036854775807, 'forged', 1, type, data, meta, recorded_at,
+                            prev_hash, hash FROM event WHERE position = 1;
+                        """)
+            }
+            let log = try openLog(path)
+            let error = #expect(throws: StoreError.self) { try append(log, ["B"], to: "s") }
+            guard case .corrupt = error else {
+                Issue.record("expected corrupt, got \(String(describing: error))")
+                return
+            }
+            #expect(try log.verifyChain().firstBadPosition == 2)
+        }
+    }
 }

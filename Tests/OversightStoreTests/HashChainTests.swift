@@ -50,6 +50,7 @@ struct HashChainTests {
 
     enum Tampering: String, CaseIterable, CustomTestStringConvertible {
         case editData, editMeta, editRecordedAt, editLastEvent, deleteOne, swapTwo, changePrevHash, recomputeOneHash
+        case insertBeforeFirst
 
         var testDescription: String { rawValue }
 
@@ -76,6 +77,13 @@ struct HashChainTests {
                 )
             case .changePrevHash:
                 ("UPDATE event SET prev_hash = zeroblob(32) WHERE position = 4", 4, "prev_hash of event 4")
+            case .insertBeforeFirst:
+                (
+                    """
+                    INSERT INTO event SELECT 0, stream, 0, type, data, meta, recorded_at, prev_hash, hash
+                    FROM event WHERE position = 1
+                    """, 0, "an event at position 0 precedes event 1"
+                )
             case .recomputeOneHash:
                 // Editing data and writing a matching hash still breaks the link to the next event.
                 ("", 4, "prev_hash of event 4")
@@ -101,7 +109,8 @@ struct HashChainTests {
                 if tampering == .recomputeOneHash {
                     let row = try #require(
                         try Row.fetchOne(
-                            db, sql: "SELECT stream, version, type, meta, recorded_at, prev_hash FROM event "
+                            db,
+                            sql: "SELECT stream, version, type, meta, recorded_at, prev_hash FROM event "
                                 + "WHERE position = 3"))
                     let forgedData = #"{"n":42}"#
                     let forged = HashChain.hash(

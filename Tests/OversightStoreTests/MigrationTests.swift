@@ -58,7 +58,9 @@ struct MigrationTests {
 
             let log = try openLog(path, projections: [StreamCountProjection()])
             #expect(try log.events(inStream: "old") == inserted)
-            #expect(try log.verifyChain() == ChainVerification(checked: 3, head: LogHead(position: 3, hash: inserted[2].hash)))
+            #expect(
+                try log.verifyChain()
+                    == ChainVerification(checked: 3, head: LogHead(position: 3, hash: inserted[2].hash)))
             try log.reader.read { db throws in
                 #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 3)
                 #expect(try db.tableExists("command") && db.tableExists("projection_checkpoint"))

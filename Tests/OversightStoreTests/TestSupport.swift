@@ -94,7 +94,9 @@ struct StreamCountProjection: Projection {
 
     /// The checkpoint row (version, position) of this projection, if any.
     static func checkpoint(_ db: Database, name: String = "test-stream-count") throws -> [Int64]? {
-        try Row.fetchOne(db, sql: "SELECT version, position FROM projection_checkpoint WHERE name = ?", arguments: [name])
-            .map { [$0[0], $0[1]] }
+        try Row.fetchOne(
+            db, sql: "SELECT version, position FROM projection_checkpoint WHERE name = ?", arguments: [name]
+        )
+        .map { [$0[0], $0[1]] }
     }
 }

@@ -6,14 +6,20 @@ enum EventRecord {
     /// The columns of the `event` table, in the order the helpers below expect.
     static let columns = "position, stream, version, type, data, meta, recorded_at, prev_hash, hash"
 
-    /// Decodes a full `event` row, throwing ``StoreError/corrupt(_:)`` when a column is unreadable.
-    static func decode(_ row: Row) throws -> RecordedEvent {
+    /// Decodes full `event` rows, throwing ``StoreError/corrupt(_:)`` when a column is unreadable.
+    static func decode(_ rows: [Row]) throws -> [RecordedEvent] {
+        let decoder = JSONDecoder()
+        return try rows.map { try decode($0, decoder: decoder) }
+    }
+
+    /// Decodes one full `event` row.
+    static func decode(_ row: Row, decoder: JSONDecoder) throws -> RecordedEvent {
         let position = try column(row, 0, Int64.self, position: nil)
         let metaText = try column(row, 5, String.self, position: position)
         let recordedAtText = try column(row, 6, String.self, position: position)
         let meta: EventMetadata
         do {
-            meta = try JSONDecoder().decode(EventMetadata.self, from: Data(metaText.utf8))
+            meta = try decoder.decode(EventMetadata.self, from: Data(metaText.utf8))
         } catch {
             throw StoreError.corrupt("the meta of event \(position) is not valid metadata JSON")
         }
