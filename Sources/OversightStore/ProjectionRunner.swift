@@ -1,0 +1,93 @@
+import GRDB
+import Logging
+
+/// Keeps the registered projections and their checkpoints in step with the log.
+struct ProjectionRunner: Sendable {
+    /// The registered projections, in registration order (the order `apply` is called for each event).
+    let projections: [any Projection]
+
+    /// Checks that the projection names are unique.
+    init(_ projections: [any Projection]) throws {
+        var names = Set<String>()
+        for projection in projections where !names.insert(projection.name).inserted {
+            throw StoreError.duplicateProjection(name: projection.name)
+        }
+        self.projections = projections
+    }
+
+    /// Applies newly appended events to every projection and moves their checkpoints to the last one.
+    func apply(_ events: [RecordedEvent], _ db: Database) throws {
+        guard let last = events.last, !projections.isEmpty else { return }
+        for event in events {
+            for projection in projections {
+                try projection.apply(event, db)
+            }
+        }
+        for projection in projections {
+            try db.execute(
+                sql: "UPDATE projection_checkpoint SET position = ? WHERE name = ?",
+                arguments: [last.position, projection.name])
+        }
+    }
+
+    /// At open: rebuilds projections whose checkpoint is missing or outdated, and catches up the others.
+    func prepare(_ db: Database, logger: Logger) throws {
+        let head = try EventRecord.head(db)
+        for projection in projections {
+            let checkpoint = try Row.fetchOne(
+                db, sql: "SELECT version, position FROM projection_checkpoint WHERE name = ?",
+                arguments: [projection.name])
+            let storedVersion = try checkpoint?.decode(Int.self, atIndex: 0)
+            let storedPosition = try checkpoint?.decode(Int64.self, atIndex: 1)
+            if let storedVersion, let storedPosition, storedVersion == projection.version {
+                try projection.createTables(db)
+                if storedPosition < head.position {
+                    try replay(projection, after: storedPosition, db)
+                    logger.info(
+                        "Projection caught up",
+                        metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
+                }
+            } else {
+                try rebuild(projection, db)
+                logger.info(
+                    "Projection rebuilt",
+                    metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
+            }
+        }
+    }
+
+    /// Drops, recreates and replays every projection from the first event.
+    func rebuildAll(_ db: Database) throws {
+        for projection in projections {
+            try rebuild(projection, db)
+        }
+    }
+
+    private func rebuild(_ projection: any Projection, _ db: Database) throws {
+        try projection.dropTables(db)
+        try projection.createTables(db)
+        try replay(projection, after: 0, db)
+    }
+
+    /// Applies the events after `position` to one projection, in batches, then records its checkpoint.
+    private func replay(_ projection: any Projection, after position: Int64, _ db: Database) throws {
+        var last = position
+        while true {
+            let batch = try EventRecord.decode(
+                Row.fetchAll(
+                    db, sql: "SELECT \(EventRecord.columns) FROM event WHERE position > ? ORDER BY position LIMIT ?",
+                    arguments: [last, ChainVerifier.batchSize]))
+            guard let tail = batch.last else { break }
+            for event in batch {
+                try projection.apply(event, db)
+            }
+            last = tail.position
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO projection_checkpoint (name, version, position) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
+                """,
+            arguments: [projection.name, projection.version, last])
+    }
+}
