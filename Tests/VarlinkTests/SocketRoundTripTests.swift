@@ -19,8 +19,8 @@ struct SocketRoundTripTests {
                 try raw.send(Array(bytes[start..<min(start + 7, bytes.count)]))
                 try await Task.sleep(for: .milliseconds(2))
             }
-            #expect(try raw.readMessage() == ["parameters": ["text": "split"]])
-            #expect(try raw.read(timeout: .milliseconds(100)) == .timedOut)
+            #expect(try await raw.readMessage() == ["parameters": ["text": "split"]])
+            #expect(try await raw.read(timeout: .milliseconds(100)) == .timedOut)
         }
     }
 
@@ -36,9 +36,9 @@ struct SocketRoundTripTests {
             ]
             try raw.send(calls.flatMap { Array($0.utf8) + [0] })
             for text in ["a", "b", "c", "d"] {
-                #expect(try raw.readMessage() == ["parameters": ["text": .string(text)]])
+                #expect(try await raw.readMessage() == ["parameters": ["text": .string(text)]])
             }
-            #expect(try raw.readMessage()["parameters"]?["product"] == "VarlinkTests")
+            #expect(try await raw.readMessage()["parameters"]?["product"] == "VarlinkTests")
         }
     }
 
@@ -50,8 +50,8 @@ struct SocketRoundTripTests {
             try raw.send("{\"method\":\"org.example.test.Fail\",\"parameters\":{\"reason\":\"r\"},\"oneway\":true}")
             try raw.send("{\"method\":\"org.nope.X\",\"oneway\":true}")
             try raw.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"after\"}}")
-            #expect(try raw.readMessage() == ["parameters": ["text": "after"]])
-            #expect(try raw.read(timeout: .milliseconds(150)) == .timedOut)
+            #expect(try await raw.readMessage() == ["parameters": ["text": "after"]])
+            #expect(try await raw.read(timeout: .milliseconds(150)) == .timedOut)
             #expect(handler.logged.withLock { $0 } == ["m1"])
         }
     }
@@ -60,9 +60,9 @@ struct SocketRoundTripTests {
         try await withServer(handlers: [try TestInterfaceHandler()]) { _, path in
             let raw = try RawConnection(path: path)
             try raw.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"x\"},\"more\":true}")
-            #expect(try raw.readMessage() == ["parameters": ["text": "x"]])
+            #expect(try await raw.readMessage() == ["parameters": ["text": "x"]])
             try raw.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"y\"}}")
-            #expect(try raw.readMessage() == ["parameters": ["text": "y"]])
+            #expect(try await raw.readMessage() == ["parameters": ["text": "y"]])
         }
     }
 
@@ -70,11 +70,11 @@ struct SocketRoundTripTests {
         try await withServer(handlers: [try TestInterfaceHandler()]) { _, path in
             let raw = try RawConnection(path: path)
             try raw.send("{\"method\":\"org.example.test.Count\",\"parameters\":{\"count\":3},\"more\":true}")
-            #expect(try raw.readMessage() == ["parameters": ["n": 1], "continues": true])
-            #expect(try raw.readMessage() == ["parameters": ["n": 2], "continues": true])
-            #expect(try raw.readMessage() == ["parameters": ["n": 3]])
+            #expect(try await raw.readMessage() == ["parameters": ["n": 1], "continues": true])
+            #expect(try await raw.readMessage() == ["parameters": ["n": 2], "continues": true])
+            #expect(try await raw.readMessage() == ["parameters": ["n": 3]])
             try raw.send("{\"method\":\"org.example.test.Count\",\"parameters\":{\"count\":3}}")
-            #expect(try raw.readMessage() == ["error": "org.varlink.service.ExpectedMore", "parameters": [:]])
+            #expect(try await raw.readMessage() == ["error": "org.varlink.service.ExpectedMore", "parameters": [:]])
         }
     }
 
@@ -129,7 +129,7 @@ struct SocketRoundTripTests {
             ]
             for (call, expected) in cases {
                 try raw.send(call)
-                #expect(try raw.readMessage() == expected, "\(call)")
+                #expect(try await raw.readMessage() == expected, "\(call)")
             }
         }
     }
@@ -149,9 +149,9 @@ struct SocketRoundTripTests {
             let bystander = try RawConnection(path: path)
             let raw = try RawConnection(path: path)
             try raw.send(message)
-            #expect(try raw.read() == .closed)
+            #expect(try await raw.read() == .closed)
             try bystander.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"ok\"}}")
-            #expect(try bystander.readMessage() == ["parameters": ["text": "ok"]])
+            #expect(try await bystander.readMessage() == ["parameters": ["text": "ok"]])
         }
     }
 
@@ -159,7 +159,7 @@ struct SocketRoundTripTests {
         try await withServer(handlers: [try TestInterfaceHandler()]) { _, path in
             let raw = try RawConnection(path: path)
             try raw.send(Array("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"".utf8) + [0xFF, 0xFE] + Array("\"}".utf8) + [0])
-            #expect(try raw.read() == .closed)
+            #expect(try await raw.read() == .closed)
         }
     }
 
@@ -170,12 +170,12 @@ struct SocketRoundTripTests {
             let fits = try RawConnection(path: path)
             let text = String(repeating: "a", count: 3000)
             try fits.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"\(text)\"}}")
-            #expect(try fits.readMessage() == ["parameters": ["text": .string(text)]])
+            #expect(try await fits.readMessage() == ["parameters": ["text": .string(text)]])
 
             let raw = try RawConnection(path: path)
             try raw.send(Array("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"".utf8))
             try raw.send([UInt8](repeating: UInt8(ascii: "a"), count: 8192))
-            #expect(try raw.read() == .closed)
+            #expect(try await raw.read() == .closed)
         }
     }
 
@@ -187,7 +187,7 @@ struct SocketRoundTripTests {
             var calls = "{\"method\":\"org.example.test.Slow\",\"parameters\":{\"milliseconds\":300,\"text\":\"a\"}}\0"
             for _ in 0..<3 { calls += "{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"b\"}}\0" }
             try raw.send(Array(calls.utf8))
-            #expect(try raw.read() == .closed)
+            #expect(try await raw.read() == .closed)
         }
     }
 
@@ -196,11 +196,11 @@ struct SocketRoundTripTests {
         try await withServer(handlers: [handler]) { server, path in
             let raw = try RawConnection(path: path)
             try raw.send("{\"method\":\"org.example.test.Follow\",\"more\":true}")
-            #expect(try raw.readMessage() == ["parameters": ["n": 1], "continues": true])
+            #expect(try await raw.readMessage() == ["parameters": ["n": 1], "continues": true])
             #expect(handler.cancelledFollows.load(ordering: .sequentiallyConsistent) == 0)
             raw.shutdownWrite()
             #expect(await eventually(timeout: .seconds(2)) { handler.cancelledFollows.load(ordering: .sequentiallyConsistent) == 1 })
-            #expect(try raw.read() == .closed)
+            #expect(try await raw.read() == .closed)
             #expect(await eventually { server.connectionCount == 0 })
         }
     }
@@ -211,9 +211,9 @@ struct SocketRoundTripTests {
             try raw.send("{\"method\":\"org.example.test.Slow\",\"parameters\":{\"milliseconds\":50,\"text\":\"a\"}}")
             try raw.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"b\"}}")
             raw.shutdownWrite()
-            #expect(try raw.readMessage() == ["parameters": ["text": "a"]])
-            #expect(try raw.readMessage() == ["parameters": ["text": "b"]])
-            #expect(try raw.read() == .closed)
+            #expect(try await raw.readMessage() == ["parameters": ["text": "a"]])
+            #expect(try await raw.readMessage() == ["parameters": ["text": "b"]])
+            #expect(try await raw.read() == .closed)
         }
     }
 
@@ -352,9 +352,9 @@ struct SocketRoundTripTests {
             let second = try RawConnection(path: path)
             #expect(await eventually { server.connectionCount == 2 })
             let third = try RawConnection(path: path)
-            #expect(try third.read() == .closed)
+            #expect(try await third.read() == .closed)
             try first.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"1\"}}")
-            #expect(try first.readMessage() == ["parameters": ["text": "1"]])
+            #expect(try await first.readMessage() == ["parameters": ["text": "1"]])
             _ = second
             #expect(server.connectionCount == 2)
         }
@@ -396,20 +396,21 @@ struct SocketRoundTripTests {
             let idle = try RawConnection(path: path)
             let streaming = try RawConnection(path: path)
             try streaming.send("{\"method\":\"org.example.test.Follow\",\"more\":true}")
-            #expect(try streaming.readMessage()["continues"] == true)
+            #expect(try await streaming.readMessage()["continues"] == true)
             let slow = try RawConnection(path: path)
             try slow.send("{\"method\":\"org.example.test.Slow\",\"parameters\":{\"milliseconds\":200,\"text\":\"done\"}}")
             #expect(await eventually { server.connectionCount == 3 })
+            #expect(await eventually { handler.startedSlows.load(ordering: .sequentiallyConsistent) == 1 })
 
             let clock = ContinuousClock()
             let started = clock.now
             await server.shutdown(gracePeriod: .seconds(1))
             let elapsed = clock.now - started
             // The slow call finished inside the grace period; the stream was force-closed at the deadline.
-            #expect(try slow.readMessage() == ["parameters": ["text": "done"]])
-            #expect(try slow.read() == .closed)
-            #expect(try idle.read() == .closed)
-            #expect(try streaming.read() == .closed)
+            #expect(try await slow.readMessage() == ["parameters": ["text": "done"]])
+            #expect(try await slow.read() == .closed)
+            #expect(try await idle.read() == .closed)
+            #expect(try await streaming.read() == .closed)
             #expect(handler.cancelledFollows.load(ordering: .sequentiallyConsistent) == 1)
             #expect(server.connectionCount == 0)
             #expect(elapsed >= .milliseconds(900))

@@ -1,3 +1,4 @@
+import Dispatch
 import NIOCore
 import Synchronization
 import Varlink
@@ -47,6 +48,7 @@ final class TestInterfaceHandler: VarlinkInterfaceHandler {
     let logged = Mutex<[String]>([])
     let cancelledFollows = Atomic<Int>(0)
     let startedFollows = Atomic<Int>(0)
+    let startedSlows = Atomic<Int>(0)
 
     init() throws {
         interface = try VarlinkInterface(description: Self.idl)
@@ -73,10 +75,11 @@ final class TestInterfaceHandler: VarlinkInterfaceHandler {
             responder.onCancel { self.cancelledFollows.add(1, ordering: .sequentiallyConsistent) }
             responder.send(["n": 1])
         case "Slow":
+            startedSlows.add(1, ordering: .sequentiallyConsistent)
             let milliseconds = parameters["milliseconds"]?.intValue ?? 0
             let text = parameters["text"] ?? nil
-            Task.detached {
-                try? await Task.sleep(for: .milliseconds(milliseconds))
+            // A plain dispatch queue (not the cooperative pool, which blocking test code may occupy).
+            DispatchQueue(label: "slow").asyncAfter(deadline: .now() + .milliseconds(Int(milliseconds))) {
                 responder.reply(["text": text])
             }
         case "Fail":

@@ -64,8 +64,12 @@ func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async 
     return condition()
 }
 
-/// A blocking raw Unix socket, to see exactly what goes over the wire.
-final class RawConnection {
+/// A raw Unix socket, to see exactly what goes over the wire.
+///
+/// Reads block in `poll` on the connection's own dispatch queue, never on the cooperative thread pool (blocking
+/// it starves other tests and handlers on a 2-core machine).
+/// `@unchecked Sendable`: the buffer is only touched from `queue`, sends are plain syscalls on an fd.
+final class RawConnection: @unchecked Sendable {
     enum Failure: Error, CustomStringConvertible {
         case system(String, Int32)
         var description: String {
@@ -84,6 +88,7 @@ final class RawConnection {
 
     private let fd: Int32
     private var buffer: [UInt8] = []
+    private let queue = DispatchQueue(label: "raw-connection")
 
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -129,7 +134,15 @@ final class RawConnection {
     }
 
     /// Reads the next NUL-terminated message, waiting at most `timeout`.
-    func read(timeout: Duration = .seconds(5)) throws -> ReadResult {
+    func read(timeout: Duration = .seconds(5)) async throws -> ReadResult {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try self.readBlocking(timeout: timeout) })
+            }
+        }
+    }
+
+    private func readBlocking(timeout: Duration) throws -> ReadResult {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
@@ -157,8 +170,11 @@ final class RawConnection {
     }
 
     /// Reads a message and returns it, failing the test on timeout or close.
-    func readMessage(timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
-        let result = try read(timeout: timeout)
+    func readMessage(
+        timeout: Duration = .seconds(5),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> JSONValue {
+        let result = try await read(timeout: timeout)
         guard case .message(let message) = result else {
             Issue.record("expected a message, got \(result)", sourceLocation: sourceLocation)
             return .null
@@ -249,7 +265,8 @@ func runProcess(
         try await Task.sleep(for: .milliseconds(20))
     }
     if process.isRunning {
-        process.terminate()
+        // SIGKILL: children of the test's worker threads inherit a mask that blocks SIGTERM.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
     try handle.close()
@@ -278,10 +295,12 @@ final class BackgroundProcess {
     /// What the process printed so far.
     var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
 
-    /// Terminates the process and waits for it.
+    /// Kills the process and waits for it.
+    ///
+    /// SIGKILL, because children spawned from the test's worker threads inherit a mask that blocks SIGTERM.
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: outputURL)
