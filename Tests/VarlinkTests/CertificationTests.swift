@@ -6,7 +6,7 @@ import Varlink
 
 @testable import VarlinkCertification
 
-/// Runs Start ... End of `org.varlink.certification` with ``VarlinkClient``; returns End's `all_ok`.
+/// Runs the `org.varlink.certification` sequence (Start to End) with ``VarlinkClient``; returns End's `all_ok`.
 func runCertificationSequence(_ client: VarlinkClient) async throws -> Bool {
     let prefix = "org.varlink.certification."
     let start = try await client.call(prefix + "Start")
@@ -185,9 +185,12 @@ struct CertificationTests {
     /// Starts a client and runs the steps up to and including `last` correctly; returns its id.
     private func advance(_ client: VarlinkClient, through last: String) async throws -> JSONValue {
         let id = try await client.call(Self.prefix + "Start")["client_id"] ?? nil
-        let steps = ["Test01", "Test02", "Test03", "Test04", "Test05", "Test06", "Test07", "Test08", "Test09", "Test10"]
+        let steps = [
+            "Test01", "Test02", "Test03", "Test04", "Test05", "Test06", "Test07", "Test08", "Test09", "Test10",
+        ]
         for step in steps {
-            guard case .object(var call) = CertificationHandler.expectedCall(step, clientID: id.stringValue ?? "") else {
+            guard case .object(var call) = CertificationHandler.expectedCall(step, clientID: id.stringValue ?? "")
+            else {
                 break
             }
             let parameters = call["parameters"]?.objectValue ?? [:]
@@ -213,7 +216,9 @@ struct CertificationTests {
             parameters: ["client_id": "c", "mytype": .object(myType)],
             more: true
         )
-        #expect(CertificationHandler.equivalent(CertificationHandler.expectedCall("Test10", clientID: "c"), CertificationHandler.normalized(call)))
+        #expect(
+            CertificationHandler.equivalent(
+                CertificationHandler.expectedCall("Test10", clientID: "c"), CertificationHandler.normalized(call)))
         #expect(CertificationHandler.equivalent(["float": 1], ["float": 1.0]))
         #expect(!CertificationHandler.equivalent(["float": 1], ["float": 1.5]))
         #expect(!CertificationHandler.equivalent(["a": 1], ["a": 1, "b": 2]))

@@ -92,7 +92,10 @@ struct SocketRoundTripTests {
                 ),
                 (
                     "{\"method\":\"org.example.test.NotImplementedYet\"}",
-                    ["error": "org.varlink.service.MethodNotImplemented", "parameters": ["method": "NotImplementedYet"]]
+                    [
+                        "error": "org.varlink.service.MethodNotImplemented",
+                        "parameters": ["method": "NotImplementedYet"],
+                    ]
                 ),
                 (
                     "{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":5}}",
@@ -116,7 +119,10 @@ struct SocketRoundTripTests {
                 ),
                 (
                     "{\"method\":\"org.example.test.Fail\",\"parameters\":{\"reason\":\"r\"},\"more\":true}",
-                    ["error": "org.example.test.Failed", "parameters": ["reason": "r", "message": "it failed as asked"]]
+                    [
+                        "error": "org.example.test.Failed",
+                        "parameters": ["reason": "r", "message": "it failed as asked"],
+                    ]
                 ),
                 (
                     "{\"method\":\"org.example.test.Log\",\"parameters\":{\"message\":\"m\"},\"oneway\":false,\"x.y\":1}",
@@ -158,7 +164,9 @@ struct SocketRoundTripTests {
     @Test func `invalid UTF-8 closes the connection`() async throws {
         try await withServer(handlers: [try TestInterfaceHandler()]) { _, path in
             let raw = try RawConnection(path: path)
-            try raw.send(Array("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"".utf8) + [0xFF, 0xFE] + Array("\"}".utf8) + [0])
+            try raw.send(
+                Array("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"".utf8) + [0xFF, 0xFE]
+                    + Array("\"}".utf8) + [0])
             #expect(try await raw.read() == .closed)
         }
     }
@@ -199,7 +207,10 @@ struct SocketRoundTripTests {
             #expect(try await raw.readMessage() == ["parameters": ["n": 1], "continues": true])
             #expect(handler.cancelledFollows.load(ordering: .sequentiallyConsistent) == 0)
             raw.shutdownWrite()
-            #expect(await eventually(timeout: .seconds(2)) { handler.cancelledFollows.load(ordering: .sequentiallyConsistent) == 1 })
+            #expect(
+                await eventually(timeout: .seconds(2)) {
+                    handler.cancelledFollows.load(ordering: .sequentiallyConsistent) == 1
+                })
             #expect(try await raw.read() == .closed)
             #expect(await eventually { server.connectionCount == 0 })
         }
@@ -217,7 +228,8 @@ struct SocketRoundTripTests {
         }
     }
 
-    @Test func `GetInfo lists every interface sorted, GetInterfaceDescription returns the text verbatim`() async throws {
+    @Test func `GetInfo lists every interface sorted, GetInterfaceDescription returns the text verbatim`() async throws
+    {
         try await withServer(handlers: [try TestInterfaceHandler()]) { _, path in
             let client = try await VarlinkClient.connect(unixSocketPath: path)
             let info = try await client.call("org.varlink.service.GetInfo")
@@ -226,7 +238,8 @@ struct SocketRoundTripTests {
             #expect(info["version"] == "1")
             #expect(info["url"] == "https://example.org")
             #expect(info["interfaces"] == ["org.example.test", "org.varlink.service"])
-            let test = try await client.call("org.varlink.service.GetInterfaceDescription", ["interface": "org.example.test"])
+            let test = try await client.call(
+                "org.varlink.service.GetInterfaceDescription", ["interface": "org.example.test"])
             #expect(test == ["description": .string(TestInterfaceHandler.idl)])
             let service = try await client.call(
                 "org.varlink.service.GetInterfaceDescription",
@@ -246,7 +259,10 @@ struct SocketRoundTripTests {
             let client = try await VarlinkClient.connect(unixSocketPath: "unix:\(path);mode=0600")
             #expect(try await client.call("org.example.test.Ping", ["text": "héllo 😀"]) == ["text": "héllo 😀"])
             #expect(try await client.call("org.example.test.Add", ["a": 2, "b": 3]) == ["sum": 5.0])
-            await #expect(throws: VarlinkError("org.example.test.Failed", parameters: ["reason": "r", "message": "it failed as asked"])) {
+            await #expect(
+                throws: VarlinkError(
+                    "org.example.test.Failed", parameters: ["reason": "r", "message": "it failed as asked"])
+            ) {
                 try await client.call("org.example.test.Fail", ["reason": "r"])
             }
             var received: [JSONValue] = []
@@ -376,7 +392,9 @@ struct SocketRoundTripTests {
             var info = stat()
             #expect(stat(path, &info) == 0)
             #expect(info.st_mode & 0o777 == 0o600)
-            await #expect(throws: VarlinkServerError.alreadyStarted) { try await server.start(unixSocketPath: path + "2") }
+            await #expect(throws: VarlinkServerError.alreadyStarted) {
+                try await server.start(unixSocketPath: path + "2")
+            }
             await server.shutdown(gracePeriod: .milliseconds(100))
             #expect(!FileManager.default.fileExists(atPath: path))
         }
@@ -398,7 +416,8 @@ struct SocketRoundTripTests {
             try streaming.send("{\"method\":\"org.example.test.Follow\",\"more\":true}")
             #expect(try await streaming.readMessage()["continues"] == true)
             let slow = try RawConnection(path: path)
-            try slow.send("{\"method\":\"org.example.test.Slow\",\"parameters\":{\"milliseconds\":200,\"text\":\"done\"}}")
+            try slow.send(
+                "{\"method\":\"org.example.test.Slow\",\"parameters\":{\"milliseconds\":200,\"text\":\"done\"}}")
             #expect(await eventually { server.connectionCount == 3 })
             #expect(await eventually { handler.startedSlows.load(ordering: .sequentiallyConsistent) == 1 })
 

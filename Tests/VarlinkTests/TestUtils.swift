@@ -24,7 +24,8 @@ let quietLogger: Logger = {
     return logger
 }()
 
-let testServiceInfo = VarlinkServiceInfo(vendor: "Test", product: "VarlinkTests", version: "1", url: "https://example.org")
+let testServiceInfo = VarlinkServiceInfo(
+    vendor: "Test", product: "VarlinkTests", version: "1", url: "https://example.org")
 
 /// Starts a server with `handlers` on `<dir>/test.sock`, runs `body`, then shuts the server down.
 func withServer<T>(
@@ -117,7 +118,9 @@ final class RawConnection: @unchecked Sendable {
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard written > 0 else { throw Failure.system("send", errno) }
             offset += written
         }
@@ -154,7 +157,8 @@ final class RawConnection: @unchecked Sendable {
             let remaining = deadline - clock.now
             guard remaining > .zero else { return .timedOut }
             var pollFD = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = Int32(
+                max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
             let ready = poll(&pollFD, 1, milliseconds)
             if ready == 0 { return .timedOut }
             guard ready > 0 else { throw Failure.system("poll", errno) }
@@ -215,11 +219,14 @@ enum TestPaths {
 
     /// Records an issue (does not skip) when the python venv with varlink is missing.
     static func requirePython(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-        let ok = FileManager.default.isExecutableFile(atPath: python)
+        let ok =
+            FileManager.default.isExecutableFile(atPath: python)
             && FileManager.default.fileExists(
                 atPath: packageRoot.appendingPathComponent(".venv/lib/python3.11/site-packages/varlink").path
             )
-        if !ok { Issue.record("python varlink 31.0.0 is missing in .venv: \(setupHint)", sourceLocation: sourceLocation) }
+        if !ok {
+            Issue.record("python varlink 31.0.0 is missing in .venv: \(setupHint)", sourceLocation: sourceLocation)
+        }
         return ok
     }
 

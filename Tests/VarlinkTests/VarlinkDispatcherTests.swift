@@ -40,7 +40,9 @@ struct VarlinkDispatcherTests {
         #expect(throws: VarlinkProtocolError.invalidKey("parameters")) {
             try VarlinkCall(message: ["method": "a.b.C", "parameters": [1]])
         }
-        #expect(throws: VarlinkProtocolError.invalidKey("more")) { try VarlinkCall(message: ["method": "a.b.C", "more": 1]) }
+        #expect(throws: VarlinkProtocolError.invalidKey("more")) {
+            try VarlinkCall(message: ["method": "a.b.C", "more": 1])
+        }
         #expect(throws: VarlinkProtocolError.moreAndOneway) {
             try VarlinkCall(message: ["method": "a.b.C", "more": true, "oneway": true])
         }
@@ -71,7 +73,9 @@ struct VarlinkDispatcherTests {
     }
 
     @Test func `error descriptions are readable`() {
-        #expect(VarlinkError.invalidParameter("year").description == "org.varlink.service.InvalidParameter: parameter 'year'")
+        #expect(
+            VarlinkError.invalidParameter("year").description
+                == "org.varlink.service.InvalidParameter: parameter 'year'")
         #expect(VarlinkError.permissionDenied.description == "org.varlink.service.PermissionDenied")
         #expect(
             VarlinkError("a.b.Failed", parameters: ["message": "disk full"]).description == "a.b.Failed: disk full"

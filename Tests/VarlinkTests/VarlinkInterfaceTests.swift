@@ -45,10 +45,11 @@ struct VarlinkInterfaceTests {
         let interface = try VarlinkInterface(description: Self.certificationIDL)
         #expect(interface.name == "org.varlink.certification")
         #expect(interface.description == Self.certificationIDL)
-        #expect(interface.methodNames == [
-            "End", "Start", "Test01", "Test02", "Test03", "Test04", "Test05", "Test06", "Test07", "Test08",
-            "Test09", "Test10", "Test11",
-        ])
+        #expect(
+            interface.methodNames == [
+                "End", "Start", "Test01", "Test02", "Test03", "Test04", "Test05", "Test06", "Test07", "Test08",
+                "Test09", "Test10", "Test11",
+            ])
         #expect(interface.hasError("ClientIdError"))
         #expect(interface.hasError("CertificationError"))
         #expect(!interface.methodRequiresMore("Test10"))
@@ -58,9 +59,10 @@ struct VarlinkInterfaceTests {
         let interface = VarlinkInterface.service
         #expect(interface.name == "org.varlink.service")
         #expect(interface.methodNames == ["GetInfo", "GetInterfaceDescription"])
-        for error in ["InterfaceNotFound", "MethodNotFound", "MethodNotImplemented", "InvalidParameter",
-            "PermissionDenied", "ExpectedMore"]
-        {
+        for error in [
+            "InterfaceNotFound", "MethodNotFound", "MethodNotImplemented", "InvalidParameter",
+            "PermissionDenied", "ExpectedMore",
+        ] {
             #expect(interface.hasError(error))
         }
     }
@@ -131,7 +133,9 @@ struct VarlinkInterfaceTests {
     }
 
     @Test func `an interface with no members and end-of-line comments parses`() throws {
-        #expect(try VarlinkInterface(description: "interface org.example.empty # nothing here\n").name == "org.example.empty")
+        #expect(
+            try VarlinkInterface(description: "interface org.example.empty # nothing here\n").name
+                == "org.example.empty")
         #expect(try VarlinkInterface(description: "interface org.e-x.a2\n").name == "org.e-x.a2")
     }
 
@@ -146,7 +150,8 @@ struct VarlinkInterfaceTests {
         let interface = try VarlinkInterface(description: Self.probeIDL)
         #expect(interface.invalidParameter(method: "Ping", ["text": "x"]) == nil)
         #expect(interface.invalidParameter(method: "Tail", [:]) == nil)
-        #expect(interface.invalidParameter(method: "Tail", ["initial": nil, "min_level": "warning", "limit": 3]) == nil)
+        #expect(
+            interface.invalidParameter(method: "Tail", ["initial": nil, "min_level": "warning", "limit": 3]) == nil)
         #expect(interface.invalidParameter(method: "Tail", ["limit": 3.0]) == nil)  // integral float for int
         let put: [String: JSONValue] = [
             "event": Self.validEvent, "extra": [1, "any"], "set": ["a": [:]], "list": [1, nil],
@@ -207,6 +212,7 @@ struct VarlinkInterfaceTests {
         #expect(interface.invalidParameter(method: "Test10", parameters) == nil)
         var broken = CertificationHandler.myType.objectValue ?? [:]
         broken["interface"] = ["foo": [["foo": "nope"]], "anon": ["foo": true, "bar": false]]
-        #expect(interface.invalidParameter(method: "Test10", ["client_id": "c", "mytype": .object(broken)]) == "mytype")
+        #expect(
+            interface.invalidParameter(method: "Test10", ["client_id": "c", "mytype": .object(broken)]) == "mytype")
     }
 }

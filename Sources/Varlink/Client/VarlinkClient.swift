@@ -58,7 +58,8 @@ public final class VarlinkClient: Sendable {
     /// - Throws: ``VarlinkError`` on an error reply, ``VarlinkClientError`` if the connection fails.
     public func call(_ method: String, _ parameters: [String: JSONValue] = [:]) async throws -> [String: JSONValue] {
         let promise = channel.eventLoop.makePromise(of: [String: JSONValue].self)
-        let request = VarlinkClientRequest(call: VarlinkCall(method: method, parameters: parameters), sink: .single(promise))
+        let request = VarlinkClientRequest(
+            call: VarlinkCall(method: method, parameters: parameters), sink: .single(promise))
         let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { promise.fail(Self.clientError($0)) }
         channel.writeAndFlush(request, promise: written)

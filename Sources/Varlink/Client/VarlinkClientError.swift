@@ -13,7 +13,8 @@ public enum VarlinkClientError: Error, Sendable, Equatable, CustomStringConverti
         case .invalidAddress(let address):
             "'\(address)' is not a varlink Unix socket address; use a path or unix:/path"
         case .connectionClosed: "the varlink connection closed before the reply arrived; is the service running?"
-        case .protocolViolation(let error): "the varlink service broke the protocol (\(error)); the connection was closed"
+        case .protocolViolation(let error):
+            "the varlink service broke the protocol (\(error)); the connection was closed"
         }
     }
 }

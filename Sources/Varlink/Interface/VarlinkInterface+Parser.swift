@@ -80,7 +80,8 @@ struct VarlinkInterfaceParser {
                 let start = index
                 while index < bytes.count, Self.isWordByte(bytes[index]) {
                     // Stop before "->" so that "Foo()->()"-style text splits correctly.
-                    if bytes[index] == UInt8(ascii: "-"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ">") {
+                    if bytes[index] == UInt8(ascii: "-"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ">")
+                    {
                         break
                     }
                     index += 1
@@ -338,7 +339,7 @@ struct VarlinkInterfaceParser {
     private static func isAlpha(_ c: Character) -> Bool { c.isASCII && c.isLetter }
     private static func isAlnum(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
 
-    /// `[A-Za-z]([-]*[A-Za-z0-9])*(\.[A-Za-z0-9]([-]*[A-Za-z0-9])*)+`
+    /// Whether `name` is an interface name: `[A-Za-z]([-]*[A-Za-z0-9])*(\.[A-Za-z0-9]([-]*[A-Za-z0-9])*)+`.
     static func isInterfaceName(_ name: String) -> Bool {
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2 else { return false }
@@ -351,13 +352,13 @@ struct VarlinkInterfaceParser {
         return true
     }
 
-    /// `[A-Z][A-Za-z0-9]*`
+    /// Whether `name` is a type, method or error name: `[A-Z][A-Za-z0-9]*`.
     static func isName(_ name: String) -> Bool {
         guard let first = name.first, first.isASCII, first.isUppercase else { return false }
         return name.allSatisfy(isAlnum)
     }
 
-    /// `[A-Za-z](_?[A-Za-z0-9])*`
+    /// Whether `name` is a field or enum value name: `[A-Za-z](_?[A-Za-z0-9])*`.
     static func isFieldName(_ name: String) -> Bool {
         guard let first = name.first, isAlpha(first), name.last != "_" else { return false }
         var previousUnderscore = false

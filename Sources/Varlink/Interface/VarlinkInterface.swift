@@ -2,7 +2,7 @@
 ///
 /// The IDL text is kept verbatim for `org.varlink.service.GetInterfaceDescription`.
 public struct VarlinkInterface: Sendable {
-    /// The interface name, e.g. `org.example.ftl`.
+    /// The interface name, such as `org.example.ftl`.
     public let name: String
     /// The IDL text exactly as given.
     public let description: String
@@ -26,7 +26,7 @@ public struct VarlinkInterface: Sendable {
         self.errors = parsed.errors
     }
 
-    /// Whether the interface declares the method `name` (bare name, e.g. `Jump`).
+    /// Whether the interface declares the method `name` (bare name, such as `Jump`).
     public func hasMethod(_ name: String) -> Bool {
         methods[name] != nil
     }
@@ -36,7 +36,7 @@ public struct VarlinkInterface: Sendable {
         methods[name]?.requiresMore ?? false
     }
 
-    /// Whether the interface declares the error `name` (bare name, e.g. `NotEnoughEnergy`).
+    /// Whether the interface declares the error `name` (bare name, such as `NotEnoughEnergy`).
     public func hasError(_ name: String) -> Bool {
         errors[name] != nil
     }

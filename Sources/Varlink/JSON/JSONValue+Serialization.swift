@@ -68,7 +68,9 @@ extension JSONValue {
         string.withUTF8 { utf8 in
             var runStart = 0
             for (offset, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                if runStart < offset { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[runStart..<offset])) }
+                if runStart < offset {
+                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[runStart..<offset]))
+                }
                 runStart = offset + 1
                 switch byte {
                 case 0x22: buffer.writeStaticString("\\\"")

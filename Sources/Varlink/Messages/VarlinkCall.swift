@@ -1,10 +1,10 @@
 /// One method call as received.
 public struct VarlinkCall: Sendable, Equatable {
-    /// The fully qualified method name, e.g. `org.example.ftl.Jump`.
+    /// The fully qualified method name, such as `org.example.ftl.Jump`.
     public var method: String
-    /// The interface part of ``method``, e.g. `org.example.ftl` (empty if the name has no dot).
+    /// The interface part of ``method``, such as `org.example.ftl` (empty if the name has no dot).
     public var interface: String
-    /// The bare method name, e.g. `Jump`.
+    /// The bare method name, such as `Jump`.
     public var methodName: String
     /// The input parameters; an absent or `null` `parameters` key gives `[:]`.
     public var parameters: [String: JSONValue]

@@ -2,7 +2,7 @@
 ///
 /// Handlers fail calls with it; ``VarlinkClient`` throws it when the server answers with an error.
 public struct VarlinkError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The fully qualified name, e.g. `org.varlink.service.InvalidParameter`.
+    /// The fully qualified name, such as `org.varlink.service.InvalidParameter`.
     public var name: String
     /// The error's parameters as declared in the IDL.
     public var parameters: [String: JSONValue]

@@ -62,7 +62,7 @@ public protocol VarlinkInterfaceHandler: Sendable {
 
 /// What `org.varlink.service.GetInfo` says about the service.
 public struct VarlinkServiceInfo: Sendable, Equatable {
-    /// The vendor, e.g. `Example Corp`.
+    /// The vendor, such as `Example Corp`.
     public var vendor: String
     /// The product name.
     public var product: String
