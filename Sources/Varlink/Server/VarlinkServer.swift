@@ -225,8 +225,9 @@ public final class VarlinkServer: Sendable {
 
     /// Records a new connection; `nil` if it must be refused (shutting down, or its user holds too many).
     private func register(_ channel: any Channel, peer: PeerCredentials?) -> UInt64? {
-        let result = state.withLock { state -> Result<UInt64, VarlinkServerError> in
-            guard !state.shuttingDown else { return .failure(.alreadyStarted) }
+        enum Refusal: Error { case shuttingDown, tooManyConnections(uid: UInt32) }
+        let result = state.withLock { state -> Result<UInt64, Refusal> in
+            guard !state.shuttingDown else { return .failure(.shuttingDown) }
             if let uid = peer?.uid {
                 let count = state.connectionsPerUID[uid, default: 0]
                 guard count < configuration.maximumConnectionsPerUID else {
@@ -245,7 +246,7 @@ public final class VarlinkServer: Sendable {
         case .failure(.tooManyConnections(let uid)):
             logger.info("Refusing connection", metadata: ["ov.peer.uid": "\(uid)", "ov.error": "too many connections"])
             return nil
-        case .failure:
+        case .failure(.shuttingDown):
             return nil
         }
     }
@@ -292,8 +293,6 @@ public enum VarlinkServerError: Error, Sendable, Equatable, CustomStringConverti
     case alreadyStarted
     /// Setting up the socket failed (`chmod` or `listen`) with this `errno`.
     case socketSetupFailed(path: String, errno: Int32)
-    /// The peer's user holds the maximum number of connections (used internally; never thrown by `start`).
-    case tooManyConnections(uid: UInt32)
 
     /// A sentence a user can act on.
     public var description: String {
@@ -301,7 +300,6 @@ public enum VarlinkServerError: Error, Sendable, Equatable, CustomStringConverti
         case .alreadyStarted: "the varlink server was already started or shut down; create a new one"
         case .socketSetupFailed(let path, let code):
             "setting up the varlink socket \(path) failed: \(String(cString: strerror(code)))"
-        case .tooManyConnections(let uid): "user \(uid) holds too many varlink connections; close some"
         }
     }
 }
