@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Written by hand (not with a formatter) so that the stored text, which is hashed, never depends on locale,
 /// calendar settings or Foundation's rounding.
-enum Timestamp {
+public enum Timestamp {
     /// The earliest storable instant, 0001-01-01T00:00:00.000Z, in milliseconds since 1970.
     static let minimumMilliseconds: Int64 = -62_135_596_800_000
     /// The latest storable instant, 9999-12-31T23:59:59.999Z, in milliseconds since 1970.
@@ -27,6 +27,14 @@ enum Timestamp {
     /// The date of a millisecond count.
     static func date(milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// Formats a date as stored text (truncated to the millisecond; clamped to the storable range).
+    public static func format(_ date: Date) -> String {
+        let milliseconds =
+            milliseconds(of: date)
+            ?? (date.timeIntervalSince1970 < 0 ? minimumMilliseconds : maximumMilliseconds)
+        return format(milliseconds: milliseconds)
     }
 
     /// Formats milliseconds since 1970 (within the storable range) as stored text.

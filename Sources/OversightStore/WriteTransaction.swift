@@ -19,6 +19,14 @@ public struct WriteTransaction {
         try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM event WHERE stream = ?", arguments: [stream]) ?? 0
     }
 
+    /// Every event of a stream as seen inside this transaction (including its own appends), by version.
+    public func events(inStream stream: String) throws -> [RecordedEvent] {
+        try EventRecord.decode(
+            Row.fetchAll(
+                db, sql: "SELECT \(EventRecord.columns) FROM event WHERE stream = ? ORDER BY version",
+                arguments: [stream]))
+    }
+
     /// The head of the log as seen inside this transaction (including its own appends).
     public func head() throws -> LogHead {
         try EventRecord.head(db)

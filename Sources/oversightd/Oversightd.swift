@@ -4,6 +4,10 @@ import Logging
 import OversightService
 import ServiceLifecycle
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The Oversight daemon: keeps the event log and serves varlink on a Unix socket.
 @main
 struct Oversightd: AsyncParsableCommand {
@@ -45,6 +49,7 @@ struct Oversightd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Self.unblockShutdownSignals()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: "oversightd")
@@ -72,5 +77,15 @@ struct Oversightd: AsyncParsableCommand {
             FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// Unblocks SIGTERM and SIGINT, which a parent may have left blocked in the inherited signal mask; otherwise
+    /// a graceful stop would never be noticed.
+    private static func unblockShutdownSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &signals, nil)
     }
 }

@@ -71,13 +71,13 @@ struct SystemdAndInterfaceTests {
         let daemon = try Daemon(scratch: scratch)
         let info = try run(python, ["-m", "varlink.cli", "info", "unix:\(scratch.socket)"])
         #expect(info.status == 0, "\(info.stderr)")
-        for interface in ["org.oversight.Departments", "org.oversight.Topics", "org.oversight.Log", "org.varlink.service"] {
+        for interface in ["org.oversight.departments", "org.oversight.topics", "org.oversight.log", "org.varlink.service"] {
             #expect(info.stdout.contains(interface))
             let help = try run(python, ["-m", "varlink.cli", "help", "unix:\(scratch.socket)/\(interface)"])
             #expect(help.status == 0 && help.stdout.contains("interface \(interface)"), "\(interface): \(help.stderr)")
         }
         let call = try run(
-            python, ["-m", "varlink.cli", "call", "unix:\(scratch.socket)/org.oversight.Departments.Add",
+            python, ["-m", "varlink.cli", "call", "unix:\(scratch.socket)/org.oversight.departments.Add",
                      #"{"code": "fgw", "name": "市发展和改革委员会"}"#]
         )
         #expect(call.stderr.isEmpty, "\(call.stderr)")

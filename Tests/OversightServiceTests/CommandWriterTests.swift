@@ -18,7 +18,7 @@ struct CommandWriterTests {
         let directory: URL
         let log: SQLiteEventLog
         let writer: CommandWriter
-        let batches = Mutex<[Int]>([])
+        let batches = BatchSizes()
 
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString)")
@@ -30,7 +30,7 @@ struct CommandWriterTests {
             )
             let batches = self.batches
             writer = CommandWriter(log: log, clock: CommandWriterTests.clock, logger: Logger(label: "test")) { events in
-                batches.withLock { $0.append(events.count) }
+                batches.sizes.withLock { $0.append(events.count) }
             }
             writer.start()
         }
@@ -72,6 +72,11 @@ struct CommandWriterTests {
 
     enum TestError: Error { case badCode }
 
+    /// The sizes of the committed batches, in order.
+    final class BatchSizes: Sendable {
+        let sizes = Mutex<[Int]>([])
+    }
+
     @Test func `concurrent commands share transactions and every one is recorded exactly once`() async throws {
         let fixture = try Fixture()
         let results = await withTaskGroup(of: Result<[String: JSONValue], any Error>.self) { group in
@@ -86,7 +91,7 @@ struct CommandWriterTests {
         #expect(positions == Array(1...200))
         #expect(try fixture.log.head().position == 200)
         #expect(try fixture.log.verifyChain().isIntact)
-        let batches = fixture.batches.withLock { $0 }
+        let batches = fixture.batches.sizes.withLock { $0 }
         #expect(batches.reduce(0, +) == 200)
         #expect(batches.count < 200, "commands queued during a commit go together in the next transaction")
         await fixture.writer.stop()
@@ -98,11 +103,11 @@ struct CommandWriterTests {
         async let first = fixture.addDepartment("kjj")
         async let duplicate = fixture.addDepartment("fgw")
         async let third = fixture.addDepartment("mzj")
-        let outcomes = await [first, duplicate, third]
+        let outcomes = [await first, await duplicate, await third]
         #expect((try? outcomes[0].get()) != nil)
         #expect((try? outcomes[1].get()) == nil)
         #expect((try? outcomes[2].get()) != nil)
-        let names = try fixture.log.reader.read { try DepartmentRow.all($0).map(\.code) }
+        let names = try await fixture.log.reader.read { try DepartmentRow.all($0).map(\.code) }
         #expect(names == ["fgw", "kjj", "mzj"])
         #expect(try fixture.log.head().position == 3)
         await fixture.writer.stop()

@@ -90,9 +90,10 @@ public final class OversightDaemon: Service, Sendable {
                 projections: [DepartmentListProjection(), TopicBoardProjection()],
                 logger: logger
             )
+            let head = try log.head().position
             logger.info(
                 "Event log open",
-                metadata: [LogKey.stateDirectory: "\(configuration.stateDirectory)", LogKey.position: "\(try log.head().position)"]
+                metadata: [LogKey.stateDirectory: "\(configuration.stateDirectory)", LogKey.position: "\(head)"]
             )
             return OversightDaemon(configuration: configuration, logger: logger, lock: lock, log: log, listener: listener)
         } catch {
@@ -162,7 +163,7 @@ public final class OversightDaemon: Service, Sendable {
             writer = commandWriter
             followers = hub
         } else {
-            handlers = [try CertificationHandler()]
+            handlers = [CertificationHandler()]
         }
 
         let server = VarlinkServer(

@@ -120,7 +120,7 @@ final class FollowerHub: Sendable {
             } catch {
                 logger.error("Follower read failed", metadata: [LogKey.error: "\(error)"])
                 remove(id)
-                responder.fail(VarlinkError("org.oversight.Log.InvalidArgument", parameters: [
+                responder.fail(VarlinkError("org.oversight.log.InvalidArgument", parameters: [
                     "parameter": "after", "message": .string("the log could not be read: \(error)"),
                 ]))
                 return
@@ -145,6 +145,6 @@ final class FollowerHub: Sendable {
     }
 
     private static func stoppingError(lastPosition: Int64) -> VarlinkError {
-        VarlinkError("org.oversight.Log.ServiceStopping", parameters: ["lastPosition": .int(lastPosition)])
+        VarlinkError("org.oversight.log.ServiceStopping", parameters: ["lastPosition": .int(lastPosition)])
     }
 }

@@ -4,14 +4,14 @@ import OversightDomain
 import OversightStore
 import Varlink
 
-/// `org.oversight.Departments`: register, rename and list departments.
+/// `org.oversight.departments`: register, rename and list departments.
 struct DepartmentsInterface: VarlinkInterfaceHandler {
     let interface: VarlinkInterface
     let gateway: CommandGateway
     let queries: QueryRunner
 
     init(gateway: CommandGateway, queries: QueryRunner) throws {
-        self.interface = try InterfaceResources.load("org.oversight.Departments")
+        self.interface = try InterfaceResources.load("org.oversight.departments")
         self.gateway = gateway
         self.queries = queries
     }

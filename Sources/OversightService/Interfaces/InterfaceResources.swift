@@ -15,7 +15,7 @@ enum InterfaceResources {
         }
     }
 
-    /// The parsed interface named `name` (e.g. `org.oversight.Topics`).
+    /// The parsed interface named `name` (e.g. `org.oversight.topics`).
     static func load(_ name: String) throws -> VarlinkInterface {
         guard let url = Bundle.module.url(forResource: name, withExtension: "varlink", subdirectory: "Resources")
             ?? Bundle.module.url(forResource: name, withExtension: "varlink")

@@ -3,7 +3,7 @@ import GRDB
 import OversightStore
 import Varlink
 
-/// `org.oversight.Log`: read, follow and verify the event log, and the daemon's status.
+/// `org.oversight.log`: read, follow and verify the event log, and the daemon's status.
 struct LogInterface: VarlinkInterfaceHandler {
     let interface: VarlinkInterface
     let log: SQLiteEventLog
@@ -14,7 +14,7 @@ struct LogInterface: VarlinkInterfaceHandler {
     init(log: SQLiteEventLog, followers: FollowerHub, queries: QueryRunner, status: @escaping @Sendable () -> DaemonStatus)
         throws
     {
-        self.interface = try InterfaceResources.load("org.oversight.Log")
+        self.interface = try InterfaceResources.load("org.oversight.log")
         self.log = log
         self.followers = followers
         self.threadPool = queries
@@ -32,7 +32,7 @@ struct LogInterface: VarlinkInterfaceHandler {
                 guard (1...10_000).contains(limit) else {
                     throw parameters.invalid("limit", "limit must be between 1 and 10000, not \(limit)")
                 }
-                threadPool.answer(call, responder) { _ in
+                threadPool.run(call, responder) {
                     let events = try log.events(after: after, limit: limit)
                     return ["events": .array(try events.map(Self.encode)), "head": .int(try log.head().position)]
                 }
@@ -40,7 +40,7 @@ struct LogInterface: VarlinkInterfaceHandler {
                 let after = try Self.position(parameters, "after")
                 followers.follow(after: after, responder: responder)
             case "Verify":
-                threadPool.answer(call, responder) { _ in
+                threadPool.run(call, responder) {
                     let report = try log.verifyChain()
                     var reply: [String: JSONValue] = [
                         "intact": .bool(report.isIntact), "checked": .int(report.checked),
@@ -52,7 +52,7 @@ struct LogInterface: VarlinkInterfaceHandler {
                 }
             case "Status":
                 let status = self.status
-                threadPool.answer(call, responder) { _ in
+                threadPool.run(call, responder) {
                     let head = try log.head()
                     let current = status()
                     return [

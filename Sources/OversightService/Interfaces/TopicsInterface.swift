@@ -4,14 +4,14 @@ import OversightDomain
 import OversightStore
 import Varlink
 
-/// `org.oversight.Topics`: a supervision topic's lifecycle, the topic board and a topic's timeline.
+/// `org.oversight.topics`: a supervision topic's lifecycle, the topic board and a topic's timeline.
 struct TopicsInterface: VarlinkInterfaceHandler {
     let interface: VarlinkInterface
     let gateway: CommandGateway
     let queries: QueryRunner
 
     init(gateway: CommandGateway, queries: QueryRunner) throws {
-        self.interface = try InterfaceResources.load("org.oversight.Topics")
+        self.interface = try InterfaceResources.load("org.oversight.topics")
         self.gateway = gateway
         self.queries = queries
     }
@@ -156,7 +156,7 @@ struct TopicsInterface: VarlinkInterfaceHandler {
     }
 
     static func notFound(_ id: TopicID) -> VarlinkError {
-        VarlinkError("org.oversight.Topics.TopicNotFound", parameters: ["id": .string(id.rawValue)])
+        VarlinkError("org.oversight.topics.TopicNotFound", parameters: ["id": .string(id.rawValue)])
     }
 
     static func encode(_ row: TopicRow) -> JSONValue {

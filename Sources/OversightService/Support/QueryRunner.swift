@@ -10,12 +10,20 @@ struct QueryRunner: Sendable {
     let reader: any DatabaseReader
     let threadPool: NIOThreadPool
 
-    /// Runs `query` and answers `responder` with its result, or with the mapped error.
+    /// Runs `query` in one read transaction and answers `responder` with its result, or with the mapped error.
     func answer(
         _ call: VarlinkCall, _ responder: VarlinkResponder,
         _ query: @escaping @Sendable (Database) throws -> [String: JSONValue]
     ) {
         let reader = self.reader
+        run(call, responder) { try reader.read { db in try query(db) } }
+    }
+
+    /// Runs `work` (which opens its own reads) on the pool and answers `responder`.
+    func run(
+        _ call: VarlinkCall, _ responder: VarlinkResponder,
+        _ work: @escaping @Sendable () throws -> [String: JSONValue]
+    ) {
         let interface = call.interface
         threadPool.submit { state in
             guard case .active = state else {
@@ -23,7 +31,7 @@ struct QueryRunner: Sendable {
                 return
             }
             do {
-                responder.reply(try reader.read { db in try query(db) })
+                responder.reply(try work())
             } catch {
                 responder.fail(ErrorMapping.varlinkError(error, interface: interface))
             }

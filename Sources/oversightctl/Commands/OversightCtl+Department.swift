@@ -29,7 +29,7 @@ extension OversightCtl.Department {
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
             let reply = try await connection.call(
-                "org.oversight.Departments.Add",
+                "org.oversight.departments.Add",
                 ["code": .string(code), "name": .string(name), "commandId": .string(commandID.value)]
             )
             await connection.close()
@@ -52,7 +52,7 @@ extension OversightCtl.Department {
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
             let reply = try await connection.call(
-                "org.oversight.Departments.Rename",
+                "org.oversight.departments.Rename",
                 ["code": .string(code), "name": .string(name), "commandId": .string(commandID.value)]
             )
             await connection.close()
@@ -69,7 +69,7 @@ extension OversightCtl.Department {
 
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.Departments.List")
+            let reply = try await connection.call("org.oversight.departments.List")
             await connection.close()
             if options.json { return CLIOutput.json(.object(reply)) }
             let departments = reply["departments"]?.arrayValue ?? []

@@ -44,7 +44,7 @@ extension OversightCtl.Log {
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
             let reply = try await connection.call(
-                "org.oversight.Log.Show", ["after": .int(Int64(after)), "limit": .int(Int64(limit))]
+                "org.oversight.log.Show", ["after": .int(Int64(after)), "limit": .int(Int64(limit))]
             )
             await connection.close()
             for event in reply["events"]?.arrayValue ?? [] {
@@ -75,7 +75,7 @@ extension OversightCtl.Log {
             let connection = try await DaemonConnection.open(options)
             var last = Int64(after)
             do {
-                for try await reply in connection.client.callMore("org.oversight.Log.Follow", ["after": .int(last)]) {
+                for try await reply in connection.client.callMore("org.oversight.log.Follow", ["after": .int(last)]) {
                     guard let event = reply["event"] else { continue }
                     CLIOutput.line(options.json ? event.jsonString : describeEvent(event))
                     last = event["position"]?.intValue ?? last
@@ -107,7 +107,7 @@ extension OversightCtl {
 
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.Log.Verify")
+            let reply = try await connection.call("org.oversight.log.Verify")
             await connection.close()
             let intact = reply["intact"]?.boolValue ?? false
             if options.json {
@@ -135,7 +135,7 @@ extension OversightCtl {
 
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.Log.Status")
+            let reply = try await connection.call("org.oversight.log.Status")
             await connection.close()
             if options.json { return CLIOutput.json(.object(reply)) }
             let bytes = reply["databaseBytes"]?.intValue ?? 0

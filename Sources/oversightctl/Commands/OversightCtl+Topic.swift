@@ -33,7 +33,7 @@ func runTopicCommand(
     _ options: GlobalOptions, method: String, parameters: [String: JSONValue], verb: String
 ) async throws {
     let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call("org.oversight.Topics.\(method)", parameters)
+    let reply = try await connection.call("org.oversight.topics.\(method)", parameters)
     await connection.close()
     if options.json { return CLIOutput.json(.object(reply)) }
     let topic = reply["topic"]
@@ -74,7 +74,7 @@ extension OversightCtl.Topic {
             parameters["leader"] = leader.map(JSONValue.string)
             parameters["theme"] = theme.map(JSONValue.string)
             let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.Topics.Plan", parameters)
+            let reply = try await connection.call("org.oversight.topics.Plan", parameters)
             await connection.close()
             if options.json { return CLIOutput.json(.object(reply)) }
             CLIOutput.line(reply["topic"]?["id"]?.stringValue ?? "?")
@@ -242,7 +242,7 @@ extension OversightCtl.Topic {
             parameters["kind"] = kind.map(JSONValue.string)
             parameters["status"] = status.map(JSONValue.string)
             let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.Topics.List", parameters)
+            let reply = try await connection.call("org.oversight.topics.List", parameters)
             await connection.close()
             if options.json { return CLIOutput.json(.object(reply)) }
             var table = TextTable(headers: ["ID", "KIND", "STATUS", "TITLE", "DEPARTMENTS", "ACTS", "DUE", "LAST"])
@@ -273,7 +273,7 @@ extension OversightCtl.Topic {
 
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.Topics.Show", ["id": .string(id)])
+            let reply = try await connection.call("org.oversight.topics.Show", ["id": .string(id)])
             await connection.close()
             if options.json { return CLIOutput.json(.object(reply)) }
             guard let topic = reply["topic"] else { return }
