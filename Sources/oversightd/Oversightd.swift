@@ -27,16 +27,23 @@ struct Oversightd: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Path of the varlink socket to create.", valueName: "path"))
     var socket: String = "/run/oversight/oversightd.sock"
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory of the event log and its lock.", valueName: "dir"))
+    @Option(
+        name: .customLong("state-dir"), help: ArgumentHelp("Directory of the event log and its lock.", valueName: "dir")
+    )
     var stateDirectory: String = "/var/lib/oversight"
 
-    @Option(name: .customLong("time-zone"), help: ArgumentHelp("Time zone of the office's calendar days.", valueName: "zone"))
+    @Option(
+        name: .customLong("time-zone"),
+        help: ArgumentHelp("Time zone of the office's calendar days.", valueName: "zone"))
     var timeZone: String = "Asia/Shanghai"
 
-    @Option(name: .customLong("log-level"), help: "Least severe level logged: trace, debug, info, notice, warning, error.")
+    @Option(
+        name: .customLong("log-level"), help: "Least severe level logged: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
-    @Flag(name: .customLong("varlink-certification"), help: "Serve org.varlink.certification only (protocol certification).")
+    @Flag(
+        name: .customLong("varlink-certification"),
+        help: "Serve org.varlink.certification only (protocol certification).")
     var varlinkCertification = false
 
     func validate() throws {

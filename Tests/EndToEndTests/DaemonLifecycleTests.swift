@@ -55,8 +55,10 @@ struct EndToEndTests {
         #expect(id == "T2024-001")
 
         let steps: [[String]] = [
-            ["topic", "activity", id, "--kind", "field-visit", "--date", "2024-05-10", "--place", "舞钢市",
-             "--unit", "舞钢市社会福利中心", "--people-met", "20"],
+            [
+                "topic", "activity", id, "--kind", "field-visit", "--date", "2024-05-10", "--place", "舞钢市",
+                "--unit", "舞钢市社会福利中心", "--people-met", "20",
+            ],
             ["topic", "deliberate", id, "--term", "12", "--session", "13", "--date", "2024-08-19"],
             ["topic", "transfer", id, "--date", "2024-08-30", "--due", "2024-11-30", "--summary", "4个方面16条建议"],
             ["topic", "report", id, "--date", "2024-11-20"],
@@ -74,10 +76,11 @@ struct EndToEndTests {
         #expect(topic?["round"] as? Int == 2)
         #expect(topic?["dueDate"] as? String == "2025-02-28")
         let timeline = shown["timeline"] as? [[String: Any]] ?? []
-        #expect(timeline.map { $0["type"] as? String ?? "" } == [
-            "TopicPlanned", "TopicActivityRecorded", "TopicDeliberated", "TopicOpinionsTransferred",
-            "TopicHandlingReported", "TopicSentBack", "TopicHandlingReported", "TopicClosed",
-        ])
+        #expect(
+            timeline.map { $0["type"] as? String ?? "" } == [
+                "TopicPlanned", "TopicActivityRecorded", "TopicDeliberated", "TopicOpinionsTransferred",
+                "TopicHandlingReported", "TopicSentBack", "TopicHandlingReported", "TopicClosed",
+            ])
         let human = try daemon.ctl("topic", "show", id)
         #expect(human.stdout.contains("12th committee, 13th session, 2024-08-19"))
 
@@ -124,7 +127,8 @@ struct EndToEndTests {
         let scratch = try Scratch()
         let daemon = try Daemon(scratch: scratch)
         for (year, kind) in [(2024, "research"), (2024, "law-inspection"), (2023, "research")] {
-            let result = try daemon.ctl("topic", "plan", "--year", "\(year)", "--kind", kind, "--title", "议题\(year)\(kind)")
+            let result = try daemon.ctl(
+                "topic", "plan", "--year", "\(year)", "--kind", kind, "--title", "议题\(year)\(kind)")
             #expect(result.status == 0, "\(result.stderr)")
         }
         let all2024 = try json(daemon.ctl("topic", "list", "--year", "2024", "--json").stdout)
@@ -224,8 +228,11 @@ struct EndToEndTests {
 
         // A second daemon with the same state directory (even on another socket) must not start.
         let second = try run(
-            Binaries.daemon, ["--socket", scratch.url.appendingPathComponent("other.sock").path, "--state-dir",
-                              scratch.stateDirectory], timeout: 20
+            Binaries.daemon,
+            [
+                "--socket", scratch.url.appendingPathComponent("other.sock").path, "--state-dir",
+                scratch.stateDirectory,
+            ], timeout: 20
         )
         #expect(second.status != 0)
         #expect(second.stderr.contains("state directory"))
@@ -255,7 +262,8 @@ struct EndToEndTests {
         let scratch = try Scratch()
         let daemon = try Daemon(scratch: scratch)
         let second = try run(
-            Binaries.daemon, ["--socket", scratch.socket, "--state-dir", scratch.url.appendingPathComponent("s2").path],
+            Binaries.daemon,
+            ["--socket", scratch.socket, "--state-dir", scratch.url.appendingPathComponent("s2").path],
             timeout: 20
         )
         #expect(second.status != 0)

@@ -71,14 +71,19 @@ struct SystemdAndInterfaceTests {
         let daemon = try Daemon(scratch: scratch)
         let info = try run(python, ["-m", "varlink.cli", "info", "unix:\(scratch.socket)"])
         #expect(info.status == 0, "\(info.stderr)")
-        for interface in ["org.oversight.departments", "org.oversight.topics", "org.oversight.log", "org.varlink.service"] {
+        for interface in [
+            "org.oversight.departments", "org.oversight.topics", "org.oversight.log", "org.varlink.service",
+        ] {
             #expect(info.stdout.contains(interface))
             let help = try run(python, ["-m", "varlink.cli", "help", "unix:\(scratch.socket)/\(interface)"])
             #expect(help.status == 0 && help.stdout.contains("interface \(interface)"), "\(interface): \(help.stderr)")
         }
         let call = try run(
-            python, ["-m", "varlink.cli", "call", "unix:\(scratch.socket)/org.oversight.departments.Add",
-                     #"{"code": "fgw", "name": "市发展和改革委员会"}"#]
+            python,
+            [
+                "-m", "varlink.cli", "call", "unix:\(scratch.socket)/org.oversight.departments.Add",
+                #"{"code": "fgw", "name": "市发展和改革委员会"}"#,
+            ]
         )
         #expect(call.stderr.isEmpty, "\(call.stderr)")
         #expect(call.stdout.contains("\"position\": 1"))
@@ -90,7 +95,8 @@ struct SystemdAndInterfaceTests {
         try #require(FileManager.default.isExecutableFile(atPath: checker.path), "run Scripts/setup-test-deps")
         let scratch = try Scratch()
         let resources = TestTools.packageRoot.appendingPathComponent("Sources/OversightService/Resources")
-        for file in try FileManager.default.contentsOfDirectory(atPath: resources.path) where file.hasSuffix(".varlink") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: resources.path) where file.hasSuffix(".varlink")
+        {
             let copy = scratch.url.appendingPathComponent(file)
             try FileManager.default.copyItem(at: resources.appendingPathComponent(file), to: copy)
             let result = try run(checker, [copy.path])
@@ -103,7 +109,8 @@ struct SystemdAndInterfaceTests {
 enum TestTools {
     /// The package's root directory.
     static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// The venv's python with `varlink` installed, if present.

@@ -11,7 +11,9 @@ enum Binaries {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
         // The test binary may be inside OversightPackageTests.xctest/ on some layouts.
-        while directory.path != "/" && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("oversightd").path) {
+        while directory.path != "/"
+            && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("oversightd").path)
+        {
             directory = directory.deletingLastPathComponent()
         }
         return directory
@@ -46,7 +48,9 @@ final class Scratch {
 }
 
 /// Runs a process to completion and captures its output.
-func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], timeout: Double = 30) throws
+func run(
+    _ executable: URL, _ arguments: [String], environment: [String: String] = [:], timeout: Double = 30
+) throws
     -> CommandResult
 {
     let process = Process()

@@ -38,7 +38,9 @@ struct CommandWriterTests {
         deinit { try? FileManager.default.removeItem(at: directory) }
 
         /// Adds a department through the writer, the way DepartmentsInterface does.
-        func addDepartment(_ code: String, commandID: String? = nil, hash: String = "h") async -> Result<
+        func addDepartment(
+            _ code: String, commandID: String? = nil, hash: String = "h"
+        ) async -> Result<
             [String: JSONValue], any Error
         > {
             await withCheckedContinuation { continuation in

@@ -22,7 +22,9 @@ struct ProjectionRebuildTests {
             let mzj = try #require(DepartmentCode("mzj"))
             let added = try Department.decide(.add(code: mzj, name: "市民政局"), Department.initial, context)
             _ = try transaction.append(
-                added.map { EventDraft(type: $0.eventType, data: String(decoding: try $0.encodedData(), as: UTF8.self)) },
+                added.map {
+                    EventDraft(type: $0.eventType, data: String(decoding: try $0.encodedData(), as: UTF8.self))
+                },
                 to: Department.stream(mzj).rawValue, expectedVersion: .noStream, meta: meta, recordedAt: Date()
             )
             var state = Topic.initial

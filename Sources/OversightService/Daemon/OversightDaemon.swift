@@ -72,7 +72,8 @@ public final class OversightDaemon: Service, Sendable {
         let listener = SocketActivation.inheritedSocket().map(Listener.inherited) ?? .path(configuration.socketPath)
         if configuration.varlinkCertification {
             if case .path(let path) = listener { try clearStaleSocket(path) }
-            return OversightDaemon(configuration: configuration, logger: logger, lock: nil, log: nil, listener: listener)
+            return OversightDaemon(
+                configuration: configuration, logger: logger, lock: nil, log: nil, listener: listener)
         }
         do {
             try FileManager.default.createDirectory(
@@ -95,7 +96,8 @@ public final class OversightDaemon: Service, Sendable {
                 "Event log open",
                 metadata: [LogKey.stateDirectory: "\(configuration.stateDirectory)", LogKey.position: "\(head)"]
             )
-            return OversightDaemon(configuration: configuration, logger: logger, lock: lock, log: log, listener: listener)
+            return OversightDaemon(
+                configuration: configuration, logger: logger, lock: lock, log: log, listener: listener)
         } catch {
             lock.release()
             throw error

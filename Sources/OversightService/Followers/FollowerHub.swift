@@ -111,18 +111,23 @@ final class FollowerHub: Sendable {
     /// Sends pages of events until the follower has everything up to the head, then goes idle.
     private func catchUp(_ id: UInt64) {
         while true {
-            guard let (responder, after) = state.withLock({ state in
-                state.followers[id].map { ($0.responder, $0.lastSent) }
-            }) else { return }
+            guard
+                let (responder, after) = state.withLock({ state in
+                    state.followers[id].map { ($0.responder, $0.lastSent) }
+                })
+            else { return }
             let page: [RecordedEvent]
             do {
                 page = try log.events(after: after, limit: pageSize)
             } catch {
                 logger.error("Follower read failed", metadata: [LogKey.error: "\(error)"])
                 remove(id)
-                responder.fail(VarlinkError("org.oversight.log.InvalidArgument", parameters: [
-                    "parameter": "after", "message": .string("the log could not be read: \(error)"),
-                ]))
+                responder.fail(
+                    VarlinkError(
+                        "org.oversight.log.InvalidArgument",
+                        parameters: [
+                            "parameter": "after", "message": .string("the log could not be read: \(error)"),
+                        ]))
                 return
             }
             for event in page {

@@ -15,10 +15,11 @@ enum InterfaceResources {
         }
     }
 
-    /// The parsed interface named `name` (e.g. `org.oversight.topics`).
+    /// The parsed interface named `name`, such as `org.oversight.topics`.
     static func load(_ name: String) throws -> VarlinkInterface {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "varlink", subdirectory: "Resources")
-            ?? Bundle.module.url(forResource: name, withExtension: "varlink")
+        guard
+            let url = Bundle.module.url(forResource: name, withExtension: "varlink", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: name, withExtension: "varlink")
         else { throw LoadError.missing(name) }
         return try VarlinkInterface(description: String(decoding: try Data(contentsOf: url), as: UTF8.self))
     }

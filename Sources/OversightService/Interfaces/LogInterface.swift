@@ -11,7 +11,10 @@ struct LogInterface: VarlinkInterfaceHandler {
     let threadPool: QueryRunner
     let status: @Sendable () -> DaemonStatus
 
-    init(log: SQLiteEventLog, followers: FollowerHub, queries: QueryRunner, status: @escaping @Sendable () -> DaemonStatus)
+    init(
+        log: SQLiteEventLog, followers: FollowerHub, queries: QueryRunner,
+        status: @escaping @Sendable () -> DaemonStatus
+    )
         throws
     {
         self.interface = try InterfaceResources.load("org.oversight.log")
@@ -58,7 +61,8 @@ struct LogInterface: VarlinkInterfaceHandler {
                     return [
                         "version": .string(current.version), "headPosition": .int(head.position),
                         "headHash": .string(head.hash.hex), "databaseBytes": .int(try log.databaseSize()),
-                        "uptimeSeconds": .double(current.uptimeSeconds), "connections": .int(Int64(current.connections)),
+                        "uptimeSeconds": .double(current.uptimeSeconds),
+                        "connections": .int(Int64(current.connections)),
                         "stateDirectory": .string(current.stateDirectory),
                     ]
                 }

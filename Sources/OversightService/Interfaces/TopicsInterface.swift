@@ -35,7 +35,8 @@ struct TopicsInterface: VarlinkInterfaceHandler {
                 }
             case "RecordActivity":
                 let id = try parameters.topicID("id")
-                let activity = try Self.activity(call.parameters["activity"]?.objectValue ?? [:], interface: call.interface)
+                let activity = try Self.activity(
+                    call.parameters["activity"]?.objectValue ?? [:], interface: call.interface)
                 submit(.recordActivity(activity), id: id, call, context, responder)
             case "Deliberate":
                 let id = try parameters.topicID("id")
@@ -66,7 +67,8 @@ struct TopicsInterface: VarlinkInterfaceHandler {
                 submit(command, id: id, call, context, responder)
             case "Close":
                 let id = try parameters.topicID("id")
-                let command = Topic.Command.close(date: try parameters.date("date"), note: parameters.optionalString("note"))
+                let command = Topic.Command.close(
+                    date: try parameters.date("date"), note: parameters.optionalString("note"))
                 submit(command, id: id, call, context, responder)
             case "List":
                 let filter = TopicRow.Filter(
@@ -79,7 +81,8 @@ struct TopicsInterface: VarlinkInterfaceHandler {
                     let counts = try TopicRow.countsByStatus(db, filter: filter)
                     return [
                         "topics": .array(topics.map(Self.encode)),
-                        "counts": .array(counts.map { ["status": .string($0.status), "count": .int(Int64($0.count))] }),
+                        "counts": .array(
+                            counts.map { ["status": .string($0.status), "count": .int(Int64($0.count))] }),
                         "total": .int(Int64(topics.count)),
                     ]
                 }

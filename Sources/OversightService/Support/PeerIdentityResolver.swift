@@ -12,7 +12,7 @@ struct PeerIdentity: Sendable, Equatable {
     /// The Unix user name, or `uid:<n>` when the uid has no name; `unknown` without credentials.
     var name: String
     var uid: UInt32?
-    /// A short description of the client process, e.g. `pid 4242`.
+    /// A short description of the client process, such as `pid 4242`.
     var client: String?
 }
 
@@ -21,7 +21,8 @@ struct PeerIdentityResolver: Sendable {
     /// The identity of a peer.
     func identity(of peer: PeerCredentials?) -> PeerIdentity {
         guard let peer else { return PeerIdentity(name: "unknown", uid: nil, client: nil) }
-        return PeerIdentity(name: Self.userName(uid: peer.uid) ?? "uid:\(peer.uid)", uid: peer.uid, client: "pid \(peer.pid)")
+        return PeerIdentity(
+            name: Self.userName(uid: peer.uid) ?? "uid:\(peer.uid)", uid: peer.uid, client: "pid \(peer.pid)")
     }
 
     /// The user name of `uid`, or nil.

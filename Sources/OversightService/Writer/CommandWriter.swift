@@ -13,7 +13,7 @@ struct WriterCommand: Sendable {
     var requestHash: String
     /// Who asked, recorded in every event's metadata.
     var metadata: EventMetadata
-    /// Decides and appends; returns the reply parameters. Runs on the writer thread inside a savepoint.
+    /// Decides and appends, returning the reply parameters; runs on the writer thread inside a savepoint.
     var execute: @Sendable (inout CommandContext) throws -> [String: JSONValue]
     /// Receives the reply once the batch is durable, or the error that refused or failed the command.
     var completion: @Sendable (Result<[String: JSONValue], any Error>) -> Void
@@ -62,7 +62,7 @@ final class CommandWriter: Sendable {
         thread.start()
     }
 
-    /// Queues a command. Its completion runs on the writer thread after the batch commits.
+    /// Queues a command; its completion runs on the writer thread after the batch commits.
     func submit(_ command: WriterCommand) {
         let accepted = queue.withLock { queue -> Bool in
             guard !queue.stopping else { return false }
@@ -76,7 +76,7 @@ final class CommandWriter: Sendable {
         wakeUp.signal()
     }
 
-    /// Finishes every queued command, then stops the thread. Waits for it without blocking a cooperative thread.
+    /// Finishes every queued command, then stops the thread (waiting without blocking a cooperative thread).
     func stop() async {
         let alreadyStopping = queue.withLock { queue -> Bool in
             defer { queue.stopping = true }

@@ -61,13 +61,15 @@ public struct DepartmentRow: Sendable, Equatable, Codable, FetchableRecord {
 
     /// One department, or nil.
     public static func find(_ db: Database, code: String) throws -> DepartmentRow? {
-        try DepartmentRow.fetchOne(db, sql: "SELECT code, name, position FROM department WHERE code = ?", arguments: [code])
+        try DepartmentRow.fetchOne(
+            db, sql: "SELECT code, name, position FROM department WHERE code = ?", arguments: [code])
     }
 
     /// The subset of `codes` that are registered.
     public static func existing(_ db: Database, codes: [String]) throws -> Set<String> {
         var found: Set<String> = []
-        for code in codes where try Bool.fetchOne(db, sql: "SELECT 1 FROM department WHERE code = ?", arguments: [code]) != nil {
+        for code in codes
+        where try Bool.fetchOne(db, sql: "SELECT 1 FROM department WHERE code = ?", arguments: [code]) != nil {
             found.insert(code)
         }
         return found

@@ -62,7 +62,8 @@ public struct TopicBoardProjection: Projection {
         switch decoded {
         case .planned(let topicID, let plan):
             date = nil
-            let departments = try String(decoding: JSONEncoder().encode(plan.departments.map(\.rawValue)), as: UTF8.self)
+            let departments = try String(
+                decoding: JSONEncoder().encode(plan.departments.map(\.rawValue)), as: UTF8.self)
             try db.execute(
                 sql: """
                     INSERT INTO topic (id, year, sequence, kind, title, committee, leader, departments, theme, status,
@@ -86,19 +87,22 @@ public struct TopicBoardProjection: Projection {
             )
         case .deliberated(let session):
             date = session.date
-            try setStatus(.deliberated, db, id: id, position: event.position, extra: "session = ?",
-                          [Self.describe(session)])
+            try setStatus(
+                .deliberated, db, id: id, position: event.position, extra: "session = ?",
+                [Self.describe(session)])
         case .opinionsTransferred(let transferred, let dueDate, _):
             date = transferred
-            try setStatus(.opinionsTransferred, db, id: id, position: event.position, extra: "due_date = ?",
-                          [dueDate.description])
+            try setStatus(
+                .opinionsTransferred, db, id: id, position: event.position, extra: "due_date = ?",
+                [dueDate.description])
         case .handlingReported(let reported, _):
             date = reported
             try setStatus(.handlingReported, db, id: id, position: event.position)
         case .sentBack(let sent, let dueDate, _, let round):
             date = sent
-            try setStatus(.opinionsTransferred, db, id: id, position: event.position, extra: "due_date = ?, round = ?",
-                          [dueDate.description, round])
+            try setStatus(
+                .opinionsTransferred, db, id: id, position: event.position, extra: "due_date = ?, round = ?",
+                [dueDate.description, round])
         case .closed(let closed, _):
             date = closed
             try setStatus(.closed, db, id: id, position: event.position)

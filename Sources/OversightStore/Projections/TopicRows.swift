@@ -74,7 +74,8 @@ public struct TopicRow: Sendable, Equatable, FetchableRecord {
     /// The board: topics ordered by year and sequence.
     public static func board(_ db: Database, filter: Filter) throws -> [TopicRow] {
         let (clause, arguments) = filter.whereClause
-        return try TopicRow.fetchAll(db, sql: "SELECT * FROM topic\(clause) ORDER BY year, sequence", arguments: arguments)
+        return try TopicRow.fetchAll(
+            db, sql: "SELECT * FROM topic\(clause) ORDER BY year, sequence", arguments: arguments)
     }
 
     /// Number of topics per status under the filter.

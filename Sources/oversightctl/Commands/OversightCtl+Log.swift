@@ -129,7 +129,8 @@ extension OversightCtl {
 
     /// `oversightctl status`.
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The daemon's version, log head, database size and uptime.")
+        static let configuration = CommandConfiguration(
+            abstract: "The daemon's version, log head, database size and uptime.")
 
         @OptionGroup var options: GlobalOptions
 
@@ -149,7 +150,12 @@ extension OversightCtl {
                 ["State directory:", reply["stateDirectory"]?.stringValue ?? ""],
                 ["Log head:", "\(reply["headPosition"]?.intValue ?? 0) \(reply["headHash"]?.stringValue ?? "")"],
                 ["Database:", String(format: "%.1f MiB (%lld bytes)", Double(bytes) / 1_048_576, bytes)],
-                ["Uptime:", String(format: "%dd %02dh %02dm %02ds", uptime / 86400, uptime / 3600 % 24, uptime / 60 % 60, uptime % 60)],
+                [
+                    "Uptime:",
+                    String(
+                        format: "%dd %02dh %02dm %02ds", uptime / 86400, uptime / 3600 % 24, uptime / 60 % 60,
+                        uptime % 60),
+                ],
                 ["Connections:", String(reply["connections"]?.intValue ?? 0)],
             ]
             CLIOutput.line(table.render())

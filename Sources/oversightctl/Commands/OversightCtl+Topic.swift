@@ -61,7 +61,9 @@ extension OversightCtl.Topic {
         @Option(help: "Title of the topic.") var title: String
         @Option(help: "Responsible working committee, e.g. 财经委.") var committee: String?
         @Option(help: "Leader in charge.") var leader: String?
-        @Option(name: .customLong("department"), help: ArgumentHelp("A department under supervision (repeat for several).", valueName: "code"))
+        @Option(
+            name: .customLong("department"),
+            help: ArgumentHelp("A department under supervision (repeat for several).", valueName: "code"))
         var departments: [String] = []
         @Option(help: "Linked industry chain or theme.") var theme: String?
 
@@ -85,7 +87,8 @@ extension OversightCtl.Topic {
     struct Activity: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record an activity: field visit, inspection, research, symposium or other.",
-            discussion: "Example: oversightctl topic activity T2024-001 --kind field-visit --date 2024-05-10 --place 舞钢市 --unit 舞钢市民政局 --people-met 12"
+            discussion:
+                "Example: oversightctl topic activity T2024-001 --kind field-visit --date 2024-05-10 --place 舞钢市 --unit 舞钢市民政局 --people-met 12"
         )
 
         @OptionGroup var options: GlobalOptions
@@ -159,7 +162,8 @@ extension OversightCtl.Topic {
                 "commandId": .string(commandID.value),
             ]
             parameters["summary"] = summary.map(JSONValue.string)
-            try await runTopicCommand(options, method: "TransferOpinions", parameters: parameters, verb: "Transferred opinions of")
+            try await runTopicCommand(
+                options, method: "TransferOpinions", parameters: parameters, verb: "Transferred opinions of")
         }
     }
 
@@ -178,7 +182,8 @@ extension OversightCtl.Topic {
                 "id": .string(id), "date": .string(date ?? todayString()), "commandId": .string(commandID.value),
             ]
             parameters["summary"] = summary.map(JSONValue.string)
-            try await runTopicCommand(options, method: "ReceiveHandlingReport", parameters: parameters, verb: "Received handling report of")
+            try await runTopicCommand(
+                options, method: "ReceiveHandlingReport", parameters: parameters, verb: "Received handling report of")
         }
     }
 
@@ -260,7 +265,9 @@ extension OversightCtl.Topic {
             let counts = (reply["counts"]?.arrayValue ?? []).map {
                 "\($0["status"]?.stringValue ?? "?") \($0["count"]?.intValue ?? 0)"
             }
-            CLIOutput.line("\(total) topic\(total == 1 ? "" : "s")" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", ")))
+            CLIOutput.line(
+                "\(total) topic\(total == 1 ? "" : "s")" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
+            )
         }
     }
 
@@ -282,7 +289,10 @@ extension OversightCtl.Topic {
                 ("Year", topic["year"]?.intValue.map(String.init)), ("Kind", topic["kind"]?.stringValue),
                 ("Status", topic["status"]?.stringValue), ("Committee", topic["committee"]?.stringValue),
                 ("Leader", topic["leader"]?.stringValue),
-                ("Departments", (topic["departments"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")),
+                (
+                    "Departments",
+                    (topic["departments"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")
+                ),
                 ("Theme", topic["theme"]?.stringValue), ("Session", topic["session"]?.stringValue),
                 ("Due", topic["dueDate"]?.stringValue), ("Round", topic["round"]?.intValue.map(String.init)),
                 ("Activities", topic["activities"]?.intValue.map(String.init)),

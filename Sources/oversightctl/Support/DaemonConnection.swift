@@ -60,7 +60,8 @@ enum ErrorWords {
                 + "(expected version \(parameters["expected"]?.intValue ?? 0), found \(parameters["actual"]?.intValue ?? 0)); "
                 + "nothing was recorded, run the command again"
         case "CommandIdReused":
-            return "the command id \(parameters["commandId"]?.stringValue ?? "?") was already used for a different request; "
+            return
+                "the command id \(parameters["commandId"]?.stringValue ?? "?") was already used for a different request; "
                 + "nothing was recorded"
         case "ServiceStopping":
             return "oversightd is stopping; resume with --after \(parameters["lastPosition"]?.intValue ?? 0)"

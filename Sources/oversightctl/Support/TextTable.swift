@@ -55,7 +55,7 @@ struct TextTable {
         return wide.contains { $0.contains(value) } ? 2 : 1
     }
 
-    /// Cuts `text` to at most `limit` columns, ending with "…" when cut. Newlines become spaces.
+    /// Cuts `text` to at most `limit` columns, ending with "…" when cut; newlines become spaces.
     static func truncate(_ text: String, to limit: Int) -> String {
         let flat = text.replacingNewlines()
         guard width(of: flat) > limit else { return flat }
