@@ -90,7 +90,9 @@ struct VarlinkResponderTests {
 
     private func makeResponder(more: Bool = false, oneway: Bool = false) -> (VarlinkResponder, Recorder) {
         let recorder = Recorder()
-        let responder = VarlinkResponder(more: more, oneway: oneway, eventLoop: EmbeddedEventLoop()) { reply, final in
+        let responder = VarlinkResponder(more: more, oneway: oneway, eventLoop: EmbeddedEventLoop()) {
+            reply, final, written in
+            written?()
             recorder.deliveries.withLock { $0.append((reply, final)) }
         }
         return (responder, recorder)

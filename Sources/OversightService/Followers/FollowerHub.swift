@@ -108,44 +108,41 @@ final class FollowerHub: Sendable {
         }
     }
 
-    /// Sends pages of events until the follower has everything up to the head, then goes idle.
+    /// Sends one page of events after the follower's last position; the next page is read only once this one
+    /// has been written to the socket, so a slow follower holds at most one page in memory and never slows the
+    /// writer. With nothing left to send, the follower goes idle until the next commit.
     private func catchUp(_ id: UInt64) {
-        while true {
-            guard
-                let (responder, after) = state.withLock({ state in
-                    state.followers[id].map { ($0.responder, $0.lastSent) }
-                })
-            else { return }
-            let page: [RecordedEvent]
-            do {
-                page = try log.events(after: after, limit: pageSize)
-            } catch {
-                logger.error("Follower read failed", metadata: [LogKey.error: "\(error)"])
-                remove(id)
-                responder.fail(
-                    VarlinkError(
-                        "org.oversight.log.InvalidArgument",
-                        parameters: [
-                            "parameter": "after", "message": .string("the log could not be read: \(error)"),
-                        ]))
-                return
-            }
-            for event in page {
-                responder.send(["event": encode(event)])
-            }
-            let more = state.withLock { state -> Bool in
-                guard var follower = state.followers[id] else { return false }
-                if let last = page.last { follower.lastSent = last.position }
-                let more = !page.isEmpty && follower.lastSent < state.head
-                if !more { follower.busy = false }
-                state.followers[id] = follower
-                return more
-            }
-            guard more else {
-                // A commit may have raised the head after the last read; pick it up.
-                schedule(id)
-                return
-            }
+        guard
+            let (responder, after) = state.withLock({ state in
+                state.followers[id].map { ($0.responder, $0.lastSent) }
+            }), !responder.isCancelled
+        else { return }
+        let page: [RecordedEvent]
+        do {
+            page = try log.events(after: after, limit: pageSize)
+        } catch {
+            logger.error("Follower read failed", metadata: [LogKey.error: "\(error)"])
+            remove(id)
+            responder.fail(
+                VarlinkError(
+                    "org.oversight.log.ServiceUnavailable",
+                    parameters: ["message": .string("the log could not be read: \(error)")]
+                )
+            )
+            return
+        }
+        guard let last = page.last else {
+            state.withLock { $0.followers[id]?.busy = false }
+            // A commit may have raised the head after the read; pick it up.
+            schedule(id)
+            return
+        }
+        for event in page.dropLast() {
+            responder.send(["event": encode(event)])
+        }
+        state.withLock { $0.followers[id]?.lastSent = last.position }
+        responder.send(["event": encode(last)]) { [self] in
+            queue.async { self.catchUp(id) }
         }
     }
 

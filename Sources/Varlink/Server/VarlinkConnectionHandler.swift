@@ -137,8 +137,8 @@ final class VarlinkConnectionHandler: ChannelInboundHandler {
         guard let context else { return }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let responder = VarlinkResponder(more: call.more, oneway: call.oneway, eventLoop: context.eventLoop) {
-            reply, final in
-            loopBound.value.deliver(reply, final: final, callID: id)
+            reply, final, written in
+            loopBound.value.deliver(reply, final: final, callID: id, written: written)
         }
         activeResponder = responder
         activeOneway = call.oneway
@@ -156,8 +156,17 @@ final class VarlinkConnectionHandler: ChannelInboundHandler {
     }
 
     /// Writes a reply of call `callID` (if still active) and moves on after the final one.
-    private func deliver(_ reply: VarlinkReply?, final: Bool, callID: UInt64) {
-        guard let context, stateMachine.activeCallID == callID, !stateMachine.isClosed else { return }
+    private func deliver(_ reply: VarlinkReply?, final: Bool, callID: UInt64, written: (@Sendable () -> Void)?) {
+        guard let context, stateMachine.activeCallID == callID, !stateMachine.isClosed else {
+            written?()
+            return
+        }
+        var promise: EventLoopPromise<Void>?
+        if let written {
+            let made = context.eventLoop.makePromise(of: Void.self)
+            made.futureResult.whenComplete { _ in written() }
+            promise = made
+        }
         if let reply {
             var buffer = context.channel.allocator.buffer(capacity: 256)
             reply.serialize(into: &buffer)
@@ -166,16 +175,19 @@ final class VarlinkConnectionHandler: ChannelInboundHandler {
                 if repliesWhileUnwritable > maximumQueuedReplies {
                     callContext.logger.info("Closing connection", metadata: ["ov.error": "peer does not read replies"])
                     context.close(promise: nil)
+                    promise?.succeed()
                     return
                 }
             }
             if readInProgress {
                 // Flushed once at channelReadComplete, so that pipelined replies go out together.
-                context.write(Self.wrapOutboundOut(buffer), promise: nil)
+                context.write(Self.wrapOutboundOut(buffer), promise: promise)
                 flushPending = true
             } else {
-                context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
+                context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: promise)
             }
+        } else {
+            promise?.succeed()
         }
         guard final else { return }
         activeResponder = nil

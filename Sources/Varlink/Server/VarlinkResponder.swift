@@ -7,8 +7,9 @@ import Synchronization
 /// is discarded. After a final reply (``reply(_:)`` or ``fail(_:)``) further replies are ignored (and assert in
 /// debug builds).
 public final class VarlinkResponder: Sendable {
-    /// Where a reply goes: `reply` is `nil` when nothing must be written (oneway), `final` ends the call.
-    typealias Delivery = @Sendable (_ reply: VarlinkReply?, _ final: Bool) -> Void
+    /// Where a reply goes: `reply` is `nil` when nothing must be written (oneway), `final` ends the call,
+    /// `written` (if any) runs once the reply has been written to the socket, or at once if it never will be.
+    typealias Delivery = @Sendable (_ reply: VarlinkReply?, _ final: Bool, _ written: (@Sendable () -> Void)?) -> Void
 
     private struct State {
         var finished = false
@@ -41,7 +42,25 @@ public final class VarlinkResponder: Sendable {
     /// because a reply with `continues` is only allowed after `more`.
     public func send(_ parameters: [String: JSONValue]) {
         guard more, !state.withLock({ $0.finished }) else { return }
-        hop(VarlinkReply(parameters: parameters, continues: true), final: false)
+        hop(VarlinkReply(parameters: parameters, continues: true), final: false, written: nil)
+    }
+
+    /// Sends an intermediate reply and runs `written` once it has been written to the socket.
+    ///
+    /// `written` also runs (at once) when the reply is dropped or the connection is gone, so a producer that waits
+    /// for it before sending more keeps at most one batch queued per slow peer and never stalls.
+    public func send(_ parameters: [String: JSONValue], written: @escaping @Sendable () -> Void) {
+        let state = state.withLock { ($0.finished, $0.cancelled) }
+        guard more, !state.0, !state.1 else {
+            written()
+            return
+        }
+        hop(VarlinkReply(parameters: parameters, continues: true), final: false, written: written)
+    }
+
+    /// Whether the connection closed before the final reply.
+    public var isCancelled: Bool {
+        state.withLock { $0.cancelled }
     }
 
     /// Sends the final error reply.
@@ -91,16 +110,16 @@ public final class VarlinkResponder: Sendable {
             assertionFailure("VarlinkResponder: a final reply was already sent for this call")
             return
         }
-        hop(reply, final: true)
+        hop(reply, final: true, written: nil)
     }
 
-    private func hop(_ reply: VarlinkReply, final: Bool) {
+    private func hop(_ reply: VarlinkReply, final: Bool, written: (@Sendable () -> Void)?) {
         let reply = oneway ? nil : reply
         if eventLoop.inEventLoop {
-            deliver(reply, final)
+            deliver(reply, final, written)
         } else {
             let deliver = self.deliver
-            eventLoop.execute { deliver(reply, final) }
+            eventLoop.execute { deliver(reply, final, written) }
         }
     }
 }
