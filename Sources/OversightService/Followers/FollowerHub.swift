@@ -108,8 +108,9 @@ final class FollowerHub: Sendable {
         }
     }
 
-    /// Sends one page of events after the follower's last position; the next page is read only once this one
-    /// has been written to the socket, so a slow follower holds at most one page in memory and never slows the
+    /// Sends one page of events after the follower's last position.
+    ///
+    /// The next page is read only once this one has been written to the socket, so a slow follower holds at most one page in memory and never slows the
     /// writer. With nothing left to send, the follower goes idle until the next commit.
     private func catchUp(_ id: UInt64) {
         guard
