@@ -90,6 +90,21 @@ struct SystemdAndInterfaceTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test func `oversightd --varlink-certification passes the python and go certification clients`() throws {
+        let python = try #require(TestTools.python, "run Scripts/setup-test-deps to create .venv with varlink")
+        let script = TestTools.sharedDirectory.appendingPathComponent("tools/varlink-certify")
+        try #require(FileManager.default.fileExists(atPath: script.path), "set OVERSIGHT_SHARED_DIR to ../shared")
+        let scratch = try Scratch()
+        let daemon = try Daemon(scratch: scratch, extraArguments: ["--varlink-certification"])
+        let result = try run(
+            URL(fileURLWithPath: "/bin/bash"), [script.path, "unix:\(scratch.socket)"],
+            environment: ["PY": python.path], timeout: 120
+        )
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("6 passed, 0 failed"))
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func `the go interface checker accepts every interface file`() throws {
         let checker = URL(fileURLWithPath: "/usr/bin/varlink-go-interface-generator")
         try #require(FileManager.default.isExecutableFile(atPath: checker.path), "run Scripts/setup-test-deps")
@@ -111,6 +126,15 @@ enum TestTools {
     static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
+    }
+
+    /// The shared directory beside the project (`$OVERSIGHT_SHARED_DIR`, else `<root>/../shared`).
+    static var sharedDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["OVERSIGHT_SHARED_DIR"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        let beside = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: beside.path) ? beside : URL(fileURLWithPath: "/work/shared")
     }
 
     /// The venv's python with `varlink` installed, if present.
