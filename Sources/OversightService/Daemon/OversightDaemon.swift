@@ -129,7 +129,7 @@ public final class OversightDaemon: Service, Sendable {
             url: "https://oversight.invalid/"
         )
         var serverConfiguration = VarlinkServerConfiguration()
-        serverConfiguration.socketMode = 0o660
+        serverConfiguration.socketMode = nil  // ListeningSocket sets 0660 before listen(2)
         let serverBox = Mutex<VarlinkServer?>(nil)
         let connections: @Sendable () -> Int = { serverBox.withLock { $0?.connectionCount ?? 0 } }
 
@@ -173,7 +173,8 @@ public final class OversightDaemon: Service, Sendable {
         )
         serverBox.withLock { $0 = server }
         switch listener {
-        case .path(let path): try await server.start(unixSocketPath: path)
+        case .path(let path):
+            try await server.start(adoptingListeningSocket: try ListeningSocket.make(path: path, mode: 0o660))
         case .inherited(let fd): try await server.start(adoptingListeningSocket: fd)
         }
         logger.info("Listening", metadata: [LogKey.socket: "\(describe(listener))"])

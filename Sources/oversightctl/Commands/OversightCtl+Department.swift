@@ -27,14 +27,9 @@ extension OversightCtl.Department {
         var name: String
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call(
-                "org.oversight.departments.Add",
-                ["code": .string(code), "name": .string(name), "commandId": .string(commandID.value)]
-            )
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
-            CLIOutput.line("Added department \(code) \(name) (log position \(reply["position"]?.intValue ?? 0))")
+            try await runDepartmentCommand(options, "Add", code: code, name: name, commandID: commandID.value) {
+                "Added department \(code) \(name) (log position \($0))"
+            }
         }
     }
 
@@ -50,14 +45,9 @@ extension OversightCtl.Department {
         var name: String
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call(
-                "org.oversight.departments.Rename",
-                ["code": .string(code), "name": .string(name), "commandId": .string(commandID.value)]
-            )
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
-            CLIOutput.line("Renamed department \(code) to \(name) (log position \(reply["position"]?.intValue ?? 0))")
+            try await runDepartmentCommand(options, "Rename", code: code, name: name, commandID: commandID.value) {
+                "Renamed department \(code) to \(name) (log position \($0))"
+            }
         }
     }
 
@@ -79,4 +69,19 @@ extension OversightCtl.Department {
             CLIOutput.line("\(departments.count) department\(departments.count == 1 ? "" : "s")")
         }
     }
+}
+
+/// Sends `Add` or `Rename` and prints the outcome (`describe` gets the log position).
+private func runDepartmentCommand(
+    _ options: GlobalOptions, _ method: String, code: String, name: String, commandID: String,
+    describe: (Int64) -> String
+) async throws {
+    let connection = try await DaemonConnection.open(options)
+    let reply = try await connection.call(
+        "org.oversight.departments.\(method)",
+        ["code": .string(code), "name": .string(name), "commandId": .string(commandID)]
+    )
+    await connection.close()
+    if options.json { return CLIOutput.json(.object(reply)) }
+    CLIOutput.line(describe(reply["position"]?.intValue ?? 0))
 }
