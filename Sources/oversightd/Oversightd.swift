@@ -69,7 +69,6 @@ struct Oversightd: AsyncParsableCommand {
         do {
             daemon = try OversightDaemon.prepare(configuration, logger: logger)
         } catch {
-            logger.critical("Cannot start", metadata: ["ov.error": "\(error)"])
             FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
             throw ExitCode.failure
         }

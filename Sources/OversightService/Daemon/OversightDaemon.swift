@@ -91,11 +91,6 @@ public final class OversightDaemon: Service, Sendable {
                 projections: [DepartmentListProjection(), TopicBoardProjection()],
                 logger: logger
             )
-            let head = try log.head().position
-            logger.info(
-                "Event log open",
-                metadata: [LogKey.stateDirectory: "\(configuration.stateDirectory)", LogKey.position: "\(head)"]
-            )
             return OversightDaemon(
                 configuration: configuration, logger: logger, lock: lock, log: log, listener: listener)
         } catch {

@@ -114,7 +114,7 @@ public final class VarlinkServer: Sendable {
             throw error
         }
         try await installListener(channel, boundPath: nil)
-        logger.info("Listening", metadata: ["ov.socket": "fd \(fd)"])
+        logger.debug("Listening", metadata: ["ov.socket": "fd \(fd)"])
     }
 
     /// Stops gracefully.
