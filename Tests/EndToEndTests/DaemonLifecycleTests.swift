@@ -272,6 +272,19 @@ struct EndToEndTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test func `the CLI refuses incomplete commands with usage, exit 64, before contacting the daemon`() throws {
+        let scratch = try Scratch()
+        let missing = try run(Binaries.ctl, ["topic", "plan", "--kind", "research", "--socket", scratch.socket])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("--year"))
+        let negative = try run(Binaries.ctl, ["log", "show", "--after", "-3", "--socket", scratch.socket])
+        #expect(negative.status == 64)
+        #expect(negative.stderr.contains("--after"))
+        let help = try run(Binaries.ctl, ["topic", "plan", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("law-inspection"))
+    }
+
     @Test func `the CLI explains an unreachable daemon`() throws {
         let scratch = try Scratch()
         let result = try run(Binaries.ctl, ["department", "list", "--socket", scratch.socket])
