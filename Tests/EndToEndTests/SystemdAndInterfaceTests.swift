@@ -57,6 +57,53 @@ struct SystemdAndInterfaceTests {
         #expect(messages.contains { $0.split(separator: "\n").contains("STOPPING=1") })
     }
 
+    @Test func `with WATCHDOG_USEC set the daemon pings the watchdog at half the interval`() throws {
+        let scratch = try Scratch()
+        let notify = try NotifySocket(path: scratch.url.appendingPathComponent("notify").path)
+        let daemon = try Daemon(
+            scratch: scratch, environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "200000"]
+        )
+        var pings = 0
+        let deadline = Date().addingTimeInterval(5)
+        while pings < 3, Date() < deadline, let message = notify.receive() {
+            if message.split(separator: "\n").contains("WATCHDOG=1") { pings += 1 }
+        }
+        #expect(pings >= 3)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func `a listening socket passed the way systemd does it is served and never unlinked`() throws {
+        let scratch = try Scratch()
+        // python binds and listens, moves the socket to fd 3, sets LISTEN_PID to its own pid and execs the daemon.
+        let launcher = """
+            import os, socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(sys.argv[1]); s.listen(16)
+            os.dup2(s.fileno(), 3); os.set_inheritable(3, True)
+            os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()), LISTEN_FDNAMES="varlink")
+            os.execv(sys.argv[2], [sys.argv[2], "--socket", sys.argv[1] + ".unused", "--state-dir", sys.argv[3]])
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", launcher, scratch.socket, Binaries.daemon.path, scratch.stateDirectory]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let deadline = Date().addingTimeInterval(20)
+        var added = CommandResult(status: -1, stdout: "", stderr: "")
+        while Date() < deadline {
+            added = try run(Binaries.ctl, ["department", "add", "fgw", "市发展和改革委员会", "--socket", scratch.socket])
+            if added.status == 0 { break }
+            usleep(100_000)
+        }
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.socket + ".unused"), "no socket of its own")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: scratch.socket), "an inherited socket is never unlinked")
+    }
+
     @Test func `the socket is created with mode 0660`() throws {
         let scratch = try Scratch()
         let daemon = try Daemon(scratch: scratch)

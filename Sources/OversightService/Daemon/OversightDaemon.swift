@@ -175,7 +175,20 @@ public final class OversightDaemon: Service, Sendable {
         logger.info("Listening", metadata: [LogKey.socket: "\(describe(listener))"])
         notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener))"])
 
-        try? await gracefulShutdown()
+        await withTaskGroup(of: Void.self) { group in
+            if let interval = SystemdNotifier.watchdogInterval(), notifier.isEnabled {
+                // systemd restarts the service when these stop coming (WatchdogSec=).
+                let notifier = self.notifier
+                group.addTask {
+                    while !Task.isCancelled {
+                        notifier.notify(["WATCHDOG=1"])
+                        try? await Task.sleep(for: interval)
+                    }
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
 
         logger.info("Draining")
         notifier.notify(["STOPPING=1", "STATUS=Stopping"])

@@ -20,6 +20,15 @@ struct SystemdNotifier: Sendable {
         self.socketPath = path
     }
 
+    /// How often to send `WATCHDOG=1`: half of `WATCHDOG_USEC`, when it is set for this process.
+    static func watchdogInterval(environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration? {
+        guard let text = environment["WATCHDOG_USEC"], let microseconds = Int64(text), microseconds > 0 else {
+            return nil
+        }
+        if let pid = environment["WATCHDOG_PID"].flatMap({ Int32($0) }), pid != getpid() { return nil }
+        return .microseconds(microseconds / 2)
+    }
+
     /// Whether notifications are sent anywhere.
     var isEnabled: Bool { socketPath != nil }
 
