@@ -105,11 +105,13 @@ struct DaemonStatus: Sendable {
 extension Data {
     /// Lowercase hexadecimal.
     var hex: String {
-        var text = ""
-        text.reserveCapacity(count * 2)
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 2)
         for byte in self {
-            text += String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
