@@ -25,7 +25,7 @@ struct CommandWriterTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             log = try SQLiteEventLog(
                 path: directory.appendingPathComponent("log.sqlite").path,
-                projections: [DepartmentListProjection(), TopicBoardProjection()],
+                projections: ReadModels.all,
                 logger: Logger(label: "test")
             )
             let batches = self.batches

@@ -13,7 +13,7 @@ struct ProjectionRebuildTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = try SQLiteEventLog(
             path: directory.appendingPathComponent("log.sqlite").path,
-            projections: [DepartmentListProjection(), TopicBoardProjection()], logger: Logger(label: "test")
+            projections: ReadModels.all, logger: Logger(label: "test")
         )
         let today = try #require(LocalDate("2024-12-31"))
         let context = DecisionContext(today: today, knownDepartments: [try #require(DepartmentCode("mzj"))])

@@ -88,7 +88,7 @@ public final class OversightDaemon: Service, Sendable {
             if case .path(let path) = listener { try clearStaleSocket(path) }
             let log = try SQLiteEventLog(
                 path: configuration.databasePath,
-                projections: [DepartmentListProjection(), TopicBoardProjection()],
+                projections: ReadModels.all,
                 logger: logger
             )
             return OversightDaemon(

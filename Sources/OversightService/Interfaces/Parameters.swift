@@ -77,11 +77,39 @@ struct Parameters {
     }
 
     func topicID(_ name: String) throws -> TopicID {
+        try recordID(name, TopicID.self)
+    }
+
+    /// A record id of one kind (topic, inquiry, item, evaluation, suggestion, vote, station).
+    func recordID<Kind>(_ name: String, _: RecordID<Kind>.Type) throws -> RecordID<Kind> {
         let text = try string(name)
-        guard let id = TopicID(text) else {
-            throw invalid(name, "\(name) must be a topic id such as T2024-003, not \"\(text)\"")
+        guard let id = RecordID<Kind>(text) else {
+            throw invalid(
+                name, "\(name) must be \(Self.article(Kind.noun)) such as \(RecordID<Kind>.example), not \"\(text)\"")
         }
         return id
+    }
+
+    /// An optional record id of one kind.
+    func optionalRecordID<Kind>(_ name: String, _ type: RecordID<Kind>.Type) throws -> RecordID<Kind>? {
+        guard let value = values[name], !value.isNull else { return nil }
+        return try recordID(name, type)
+    }
+
+    /// A tracked item's parent: a topic, inquiry or station id.
+    func itemParent(_ name: String) throws -> ItemParent {
+        let text = try string(name)
+        guard let parent = ItemParent(text) else {
+            throw invalid(
+                name,
+                "\(name) must be a topic, inquiry or station id such as T2024-003, Q2024-001 or L2024-001, "
+                    + "not \"\(text)\"")
+        }
+        return parent
+    }
+
+    private static func article(_ noun: String) -> String {
+        (noun.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + noun
     }
 
     func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, _: Choice.Type) throws -> Choice
