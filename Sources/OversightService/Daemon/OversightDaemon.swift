@@ -149,6 +149,7 @@ public final class OversightDaemon: Service, Sendable {
             handlers = [
                 try DepartmentsInterface(gateway: gateway, queries: queries),
                 try TopicsInterface(gateway: gateway, queries: queries),
+                try ReportsInterface(queries: queries, clock: .live(timeZone: configuration.timeZone)),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

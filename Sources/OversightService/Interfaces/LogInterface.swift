@@ -101,17 +101,3 @@ struct DaemonStatus: Sendable {
     var connections: Int
     var stateDirectory: String
 }
-
-extension Data {
-    /// Lowercase hexadecimal.
-    var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count * 2)
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}

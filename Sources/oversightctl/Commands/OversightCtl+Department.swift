@@ -6,7 +6,7 @@ extension OversightCtl {
     struct Department: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register and list government departments.",
-            subcommands: [Add.self, Rename.self, List.self]
+            subcommands: [Add.self, Rename.self, List.self, Scorecard.self]
         )
     }
 }
