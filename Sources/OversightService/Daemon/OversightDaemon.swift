@@ -150,6 +150,7 @@ public final class OversightDaemon: Service, Sendable {
                 try DepartmentsInterface(gateway: gateway, queries: queries),
                 try TopicsInterface(gateway: gateway, queries: queries),
                 try ReportsInterface(queries: queries, clock: .live(timeZone: configuration.timeZone)),
+                try InquiriesInterface(gateway: gateway, queries: queries),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

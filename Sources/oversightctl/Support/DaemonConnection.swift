@@ -55,6 +55,8 @@ enum ErrorWords {
         switch short {
         case "TopicNotFound":
             return "no topic has the id \(parameters["id"]?.stringValue ?? "?"); see `oversightctl topic list`"
+        case "InquiryNotFound":
+            return "no inquiry has the id \(parameters["id"]?.stringValue ?? "?"); see `oversightctl inquiry list`"
         case "Conflict":
             return "another command changed \(parameters["stream"]?.stringValue ?? "the record") at the same time "
                 + "(expected version \(parameters["expected"]?.intValue ?? 0), found \(parameters["actual"]?.intValue ?? 0)); "
