@@ -149,6 +149,8 @@ public final class OversightDaemon: Service, Sendable {
             handlers = [
                 try DepartmentsInterface(gateway: gateway, queries: queries),
                 try TopicsInterface(gateway: gateway, queries: queries),
+                try VotesInterface(gateway: gateway, queries: queries),
+                try StationsInterface(gateway: gateway, queries: queries),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

@@ -55,6 +55,10 @@ enum ErrorWords {
         switch short {
         case "TopicNotFound":
             return "no topic has the id \(parameters["id"]?.stringValue ?? "?"); see `oversightctl topic list`"
+        case "VoteNotFound":
+            return "no vote has the id \(parameters["id"]?.stringValue ?? "?"); see `oversightctl vote list`"
+        case "StationNotFound":
+            return "no station has the id \(parameters["id"]?.stringValue ?? "?"); see `oversightctl station list`"
         case "Conflict":
             return "another command changed \(parameters["stream"]?.stringValue ?? "the record") at the same time "
                 + "(expected version \(parameters["expected"]?.intValue ?? 0), found \(parameters["actual"]?.intValue ?? 0)); "
