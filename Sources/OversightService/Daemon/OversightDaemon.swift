@@ -151,6 +151,8 @@ public final class OversightDaemon: Service, Sendable {
                 try TopicsInterface(gateway: gateway, queries: queries),
                 try ReportsInterface(queries: queries, clock: .live(timeZone: configuration.timeZone)),
                 try InquiriesInterface(gateway: gateway, queries: queries),
+                try VotesInterface(gateway: gateway, queries: queries),
+                try StationsInterface(gateway: gateway, queries: queries),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

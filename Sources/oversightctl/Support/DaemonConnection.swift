@@ -52,11 +52,14 @@ enum ErrorWords {
             }
             return message
         }
+        if short.hasSuffix("NotFound"), !short.hasPrefix("Method"), !short.hasPrefix("Interface"),
+            let id = parameters["id"]?.stringValue
+        {
+            // TopicNotFound, InquiryNotFound, ItemNotFound, ...: the record kind is the name before "NotFound".
+            let kind = short.dropLast("NotFound".count).lowercased()
+            return "no \(kind) has the id \(id); see `oversightctl \(kind) list`"
+        }
         switch short {
-        case "TopicNotFound":
-            return "no topic has the id \(parameters["id"]?.stringValue ?? "?"); see `oversightctl topic list`"
-        case "InquiryNotFound":
-            return "no inquiry has the id \(parameters["id"]?.stringValue ?? "?"); see `oversightctl inquiry list`"
         case "Conflict":
             return "another command changed \(parameters["stream"]?.stringValue ?? "the record") at the same time "
                 + "(expected version \(parameters["expected"]?.intValue ?? 0), found \(parameters["actual"]?.intValue ?? 0)); "
