@@ -15,6 +15,9 @@ struct OversightCtl: AsyncParsableCommand {
               oversightctl verify
             """,
         version: "0.1.0",
-        subcommands: [Department.self, Topic.self, Summary.self, Inquiry.self, Vote.self, Station.self, Log.self, Verify.self, Status.self]
+        subcommands: [
+            Department.self, Topic.self, Summary.self, Inquiry.self, Vote.self, Station.self, Log.self, Verify.self,
+            Status.self,
+        ]
     )
 }

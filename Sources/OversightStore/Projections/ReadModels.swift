@@ -4,6 +4,9 @@
 public enum ReadModels {
     /// A fresh instance of every projection.
     public static var all: [any Projection] {
-        [DepartmentListProjection(), TopicBoardProjection(), InquiryRecordProjection(), VoteBoardProjection(), StationListProjection()]
+        [
+            DepartmentListProjection(), TopicBoardProjection(), InquiryRecordProjection(), VoteBoardProjection(),
+            StationListProjection(),
+        ]
     }
 }
