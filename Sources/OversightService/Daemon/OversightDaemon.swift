@@ -153,6 +153,7 @@ public final class OversightDaemon: Service, Sendable {
                 try InquiriesInterface(gateway: gateway, queries: queries),
                 try VotesInterface(gateway: gateway, queries: queries),
                 try StationsInterface(gateway: gateway, queries: queries),
+                try EvaluationsInterface(gateway: gateway, queries: queries),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,
