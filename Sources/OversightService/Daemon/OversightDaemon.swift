@@ -154,6 +154,7 @@ public final class OversightDaemon: Service, Sendable {
                 try VotesInterface(gateway: gateway, queries: queries),
                 try StationsInterface(gateway: gateway, queries: queries),
                 try EvaluationsInterface(gateway: gateway, queries: queries),
+                try ItemsInterface(gateway: gateway, queries: queries),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

@@ -6,7 +6,7 @@ public enum ReadModels {
     public static var all: [any Projection] {
         [
             DepartmentListProjection(), TopicBoardProjection(), InquiryRecordProjection(), VoteBoardProjection(),
-            EvaluationBoardProjection(), StationListProjection(),
+            EvaluationBoardProjection(), ItemBoardProjection(), StationListProjection(),
         ]
     }
 }

@@ -1,0 +1,244 @@
+import Foundation
+import GRDB
+
+/// One row of the item board.
+public struct ItemRow: Sendable, Equatable, FetchableRecord {
+    public var id: String
+    public var year: Int
+    public var sequence: Int
+    public var parent: String
+    public var parentKind: String
+    public var kind: String
+    public var aspect: String
+    public var text: String
+    public var leadDepartment: String?
+    public var coDepartments: [String]
+    public var dueDate: String?
+    public var state: String
+    public var createdOn: String
+    public var assignedOn: String?
+    public var answeredOn: String?
+    public var answerCount: Int
+    public var acceptedOn: String?
+    public var reopenCount: Int
+    public var dueDateChanges: Int
+    public var escalation: String?
+    public var escalatedOn: String?
+    public var position: Int64
+
+    public init(row: Row) throws {
+        id = row["id"]
+        year = row["year"]
+        sequence = row["sequence"]
+        parent = row["parent"]
+        parentKind = row["parent_kind"]
+        kind = row["kind"]
+        aspect = row["aspect"]
+        text = row["text"]
+        leadDepartment = row["lead_department"]
+        let coJSON: String = row["co_departments"]
+        coDepartments = (try? JSONDecoder().decode([String].self, from: Data(coJSON.utf8))) ?? []
+        dueDate = row["due_date"]
+        state = row["state"]
+        createdOn = row["created_on"]
+        assignedOn = row["assigned_on"]
+        answeredOn = row["answered_on"]
+        answerCount = row["answer_count"]
+        acceptedOn = row["accepted_on"]
+        reopenCount = row["reopen_count"]
+        dueDateChanges = row["due_date_changes"]
+        escalation = row["escalation"]
+        escalatedOn = row["escalated_on"]
+        position = row["position"]
+    }
+
+    /// The SQL condition "overdue as of ?" on `item`, with one argument, the day ("YYYY-MM-DD").
+    ///
+    /// Mirrors `Item.Snapshot.isOverdue(asOf:)`: not accepted, not answered since it was last (re)opened (the
+    /// states open, assigned and reopened), and a due date before the day.
+    public static let overdueCondition =
+        "(state IN ('open', 'assigned', 'reopened') AND due_date IS NOT NULL AND due_date < ?)"
+
+    /// Whether the item is overdue on `day` ("YYYY-MM-DD"), as ``overdueCondition`` decides.
+    public func isOverdue(asOf day: String) -> Bool {
+        guard ["open", "assigned", "reopened"].contains(state), let dueDate else { return false }
+        return dueDate < day
+    }
+
+    /// Filters of the item board; nil means any.
+    public struct Filter: Sendable, Equatable {
+        /// Items on which this department is the lead or a co-department.
+        public var department: String?
+        /// Items in this state.
+        public var state: String?
+        /// Only overdue items (true) or only items not overdue (false) as of ``asOf``.
+        public var overdue: Bool?
+        /// The day overdue is judged on ("YYYY-MM-DD"); required with ``overdue``.
+        public var asOf: String?
+        /// Items of this parent (topic, inquiry or station id).
+        public var parent: String?
+        /// Items of this aspect (exact text).
+        public var aspect: String?
+        /// Items of this year.
+        public var year: Int?
+        /// Items of this kind.
+        public var kind: String?
+
+        /// Creates a filter.
+        public init(
+            department: String? = nil, state: String? = nil, overdue: Bool? = nil, asOf: String? = nil,
+            parent: String? = nil, aspect: String? = nil, year: Int? = nil, kind: String? = nil
+        ) {
+            self.department = department
+            self.state = state
+            self.overdue = overdue
+            self.asOf = asOf
+            self.parent = parent
+            self.aspect = aspect
+            self.year = year
+            self.kind = kind
+        }
+
+        fileprivate var whereClause: (sql: String, arguments: [(any DatabaseValueConvertible)?]) {
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+                conditions.append(condition)
+                arguments.append(value)
+            }
+            if let department {
+                add("id IN (SELECT item_id FROM item_department WHERE department = ?)", department)
+            }
+            if let state { add("state = ?", state) }
+            if let overdue, let asOf { add((overdue ? "" : "NOT ") + ItemRow.overdueCondition, asOf) }
+            if let parent { add("parent = ?", parent) }
+            if let aspect { add("aspect = ?", aspect) }
+            if let year { add("year = ?", year) }
+            if let kind { add("kind = ?", kind) }
+            let sql = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            return (sql, arguments)
+        }
+    }
+
+    /// The board: items ordered by year and sequence.
+    public static func board(_ db: Database, filter: Filter) throws -> [ItemRow] {
+        let (clause, arguments) = filter.whereClause
+        return try ItemRow.fetchAll(
+            db, sql: "SELECT * FROM item\(clause) ORDER BY year, sequence", arguments: StatementArguments(arguments))
+    }
+
+    /// Number of items per state under the filter.
+    public static func countsByState(_ db: Database, filter: Filter) throws -> [(state: String, count: Int)] {
+        let (clause, arguments) = filter.whereClause
+        return try Row.fetchAll(
+            db, sql: "SELECT state, COUNT(*) AS n FROM item\(clause) GROUP BY state ORDER BY state",
+            arguments: StatementArguments(arguments)
+        ).map { (state: $0["state"], count: $0["n"]) }
+    }
+
+    /// Number of distinct aspects under the filter (the "N aspects" of "N aspects, M items").
+    public static func aspectCount(_ db: Database, filter: Filter) throws -> Int {
+        let (clause, arguments) = filter.whereClause
+        return try Int.fetchOne(
+            db, sql: "SELECT COUNT(DISTINCT aspect) FROM item\(clause)", arguments: StatementArguments(arguments)) ?? 0
+    }
+
+    /// Number of items under the filter that are overdue as of `day`.
+    public static func overdueCount(_ db: Database, filter: Filter, asOf day: String) throws -> Int {
+        let (clause, arguments) = filter.whereClause
+        let sql =
+            "SELECT COUNT(*) FROM item" + (clause.isEmpty ? " WHERE " : clause + " AND ") + overdueCondition
+        return try Int.fetchOne(
+            db, sql: sql, arguments: StatementArguments(arguments + [day as (any DatabaseValueConvertible)?])) ?? 0
+    }
+
+    /// One item, or nil.
+    public static func find(_ db: Database, id: String) throws -> ItemRow? {
+        try ItemRow.fetchOne(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id])
+    }
+
+    /// The next free per-year sequence number.
+    public static func nextSequence(_ db: Database, year: Int) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM item WHERE year = ?", arguments: [year])
+            ?? 1
+    }
+}
+
+/// One department on an item: the lead or a co-department.
+public struct ItemDepartmentRow: Sendable, Equatable, FetchableRecord {
+    public var department: String
+    public var role: String
+
+    public init(row: Row) throws {
+        department = row["department"]
+        role = row["role"]
+    }
+
+    /// The departments of an item, the lead first, then the co-departments in the order assigned.
+    public static func of(_ db: Database, itemID: String) throws -> [ItemDepartmentRow] {
+        try ItemDepartmentRow.fetchAll(
+            db,
+            sql: """
+                SELECT department, role FROM item_department WHERE item_id = ?
+                ORDER BY CASE role WHEN 'lead' THEN 0 ELSE 1 END, rowid
+                """,
+            arguments: [itemID]
+        )
+    }
+}
+
+/// One answer to an item.
+public struct ItemAnswerRow: Sendable, Equatable, FetchableRecord {
+    public var position: Int64
+    public var department: String
+    public var date: String
+    public var claimed: String
+    public var text: String
+    public var reason: String?
+    public var dueDate: String?
+    public var onTime: Bool
+
+    public init(row: Row) throws {
+        position = row["position"]
+        department = row["department"]
+        date = row["date"]
+        claimed = row["claimed"]
+        text = row["text"]
+        reason = row["reason"]
+        dueDate = row["due_date"]
+        onTime = row["on_time"]
+    }
+
+    /// The answers to an item, oldest first.
+    public static func of(_ db: Database, itemID: String) throws -> [ItemAnswerRow] {
+        try ItemAnswerRow.fetchAll(
+            db, sql: "SELECT * FROM item_answer WHERE item_id = ? ORDER BY position", arguments: [itemID])
+    }
+}
+
+/// One entry of an item's history.
+public struct ItemHistoryRow: Sendable, Equatable, FetchableRecord {
+    public var position: Int64
+    public var type: String
+    public var date: String?
+    public var recordedAt: String
+    public var actor: String
+    public var summary: String
+    public var data: String
+
+    public init(row: Row) throws {
+        position = row["position"]
+        type = row["type"]
+        date = row["date"]
+        recordedAt = row["recorded_at"]
+        actor = row["actor"]
+        summary = row["summary"]
+        data = row["data"]
+    }
+
+    /// An item's history, oldest first.
+    public static func of(_ db: Database, itemID: String) throws -> [ItemHistoryRow] {
+        try ItemHistoryRow.fetchAll(
+            db, sql: "SELECT * FROM item_history WHERE item_id = ? ORDER BY position", arguments: [itemID])
+    }
+}
