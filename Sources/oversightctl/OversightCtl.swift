@@ -15,6 +15,6 @@ struct OversightCtl: AsyncParsableCommand {
               oversightctl verify
             """,
         version: "0.1.0",
-        subcommands: [Department.self, Topic.self, Log.self, Verify.self, Status.self]
+        subcommands: [Department.self, Topic.self, Suggestion.self, Log.self, Verify.self, Status.self]
     )
 }

@@ -86,7 +86,7 @@ public struct WorkingCalendar: Sendable, Equatable {
         var workdays: [LocalDate: String] = [:]
         var firstLine: [LocalDate: Int] = [:]
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             let content = rawLine.prefix { $0 != "#" }
             let words = content.split(whereSeparator: \.isWhitespace).map(String.init)

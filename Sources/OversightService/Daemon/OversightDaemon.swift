@@ -149,6 +149,7 @@ public final class OversightDaemon: Service, Sendable {
             handlers = [
                 try DepartmentsInterface(gateway: gateway, queries: queries),
                 try TopicsInterface(gateway: gateway, queries: queries),
+                try SuggestionsInterface(gateway: gateway, queries: queries, calendar: configuration.workingCalendar),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

@@ -4,6 +4,6 @@
 public enum ReadModels {
     /// A fresh instance of every projection.
     public static var all: [any Projection] {
-        [DepartmentListProjection(), TopicBoardProjection()]
+        [DepartmentListProjection(), TopicBoardProjection(), SuggestionBoardProjection()]
     }
 }
