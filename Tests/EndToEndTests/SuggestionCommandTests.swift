@@ -80,6 +80,11 @@ struct SuggestionCommandTests {
         #expect(
             try refused(daemon, "suggestion", "reply", id, "--category", "E", "--text", "答复", "--date", "2024-06-10")
                 .contains("use one of A, B, C, D"))
+        #expect(
+            try refused(
+                daemon, "suggestion", "reply", id, "--category", "A", "--text", "答复", "--list", "pds", "--date",
+                "2024-06-10"
+            ).contains(#"The category list "pds" has no version in force on 2024-06-10"#))
         try ok(
             daemon, "suggestion", "reply", id, "--category", "C", "--text", "已纳入规划", "--reason", "资金未落实",
             "--date", "2024-06-10")
@@ -96,7 +101,7 @@ struct SuggestionCommandTests {
         #expect(defined.stdout.hasPrefix("Defined national@2, in force from 2024-07-01"))
         let categories = try ok(daemon, "suggestion", "categories", "show")
         #expect(categories.stdout.contains("national@1 (built in)"))
-        #expect(categories.stdout.contains("C       因条件限制暂时难以解决  required"))
+        #expect(categories.stdout.contains("C       因条件限制暂时难以解决      required"))
 
         try ok(daemon, "suggestion", "reply", id, "--category", "B", "--text", "已列入明年计划", "--date", "2024-07-15")
         try ok(daemon, "suggestion", "rate", id, "--rating", "basically-satisfied", "--date", "2024-07-20")

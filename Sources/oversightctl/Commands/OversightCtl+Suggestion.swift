@@ -32,7 +32,9 @@ func runSuggestionCommand(
     if options.json { return CLIOutput.json(.object(reply)) }
     let suggestion = reply["suggestion"]
     var line = "\(verb) \(suggestion?["id"]?.stringValue ?? "?"): state \(suggestion?["state"]?.stringValue ?? "?")"
-    if let due = suggestion?["dueDate"]?.stringValue, suggestion?["state"]?.stringValue != "closed" {
+    if let due = suggestion?["dueDate"]?.stringValue,
+        ["assigned", "rehandling"].contains(suggestion?["state"]?.stringValue ?? "")
+    {
         line += ", reply due \(due)"
     }
     CLIOutput.line(line + " (log position \(reply["position"]?.intValue ?? 0))")
