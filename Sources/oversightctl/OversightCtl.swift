@@ -17,7 +17,7 @@ struct OversightCtl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Department.self, Topic.self, Summary.self, Inquiry.self, Vote.self, Station.self, Evaluation.self,
-            Item.self, Log.self,
+            Item.self, Suggestion.self, Log.self,
             Verify.self,
             Status.self,
         ]

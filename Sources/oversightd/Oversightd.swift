@@ -41,6 +41,15 @@ struct Oversightd: AsyncParsableCommand {
         name: .customLong("log-level"), help: "Least severe level logged: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Option(
+        name: .customLong("holiday-calendar"),
+        help: ArgumentHelp(
+            "Public holidays and adjusted working days (调休), one a line: `2024-10-01 holiday 国庆节`, "
+                + "`2024-10-12 workday 调休`, ranges `2024-10-01..2024-10-07`, `#` comments. "
+                + "Default: Monday to Friday.",
+            valueName: "file"))
+    var holidayCalendar: String?
+
     @Flag(
         name: .customLong("varlink-certification"),
         help: "Serve org.varlink.certification only (protocol certification).")
@@ -60,13 +69,16 @@ struct Oversightd: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: "oversightd")
-        let configuration = DaemonConfiguration(
-            socketPath: socket, stateDirectory: stateDirectory,
-            timeZone: TimeZone(identifier: timeZone) ?? .current,
-            varlinkCertification: varlinkCertification, logLevel: level
-        )
         let daemon: OversightDaemon
         do {
+            var configuration = DaemonConfiguration(
+                socketPath: socket, stateDirectory: stateDirectory,
+                timeZone: TimeZone(identifier: timeZone) ?? .current,
+                varlinkCertification: varlinkCertification, logLevel: level
+            )
+            if let holidayCalendar {
+                configuration.workingCalendar = try DaemonConfiguration.loadHolidayCalendar(path: holidayCalendar)
+            }
             daemon = try OversightDaemon.prepare(configuration, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))

@@ -155,6 +155,7 @@ public final class OversightDaemon: Service, Sendable {
                 try StationsInterface(gateway: gateway, queries: queries),
                 try EvaluationsInterface(gateway: gateway, queries: queries),
                 try ItemsInterface(gateway: gateway, queries: queries),
+                try SuggestionsInterface(gateway: gateway, queries: queries, calendar: configuration.workingCalendar),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

@@ -6,7 +6,7 @@ public enum ReadModels {
     public static var all: [any Projection] {
         [
             DepartmentListProjection(), TopicBoardProjection(), InquiryRecordProjection(), VoteBoardProjection(),
-            EvaluationBoardProjection(), ItemBoardProjection(), StationListProjection(),
+            EvaluationBoardProjection(), ItemBoardProjection(), SuggestionBoardProjection(), StationListProjection(),
         ]
     }
 }
