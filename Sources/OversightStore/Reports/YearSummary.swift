@@ -316,9 +316,10 @@ extension YearSummary {
         let satisfied = ratings.filter { $0.key != "dissatisfied" }.reduce(0) { $0 + $1.count }
         return Suggestions(
             total: try int(db, "SELECT COUNT(*) FROM suggestion WHERE year = ?", [year]),
-            assigned: try int(db, "SELECT COUNT(*) FROM suggestion WHERE year = ? AND assigned_on IS NOT NULL", [year]),
+            assigned: try int(
+                db, "SELECT COUNT(*) FROM suggestion WHERE year = ? AND first_assigned_on IS NOT NULL", [year]),
             answered: try int(db, "SELECT COUNT(*) FROM suggestion WHERE year = ? AND replied_on IS NOT NULL", [year]),
-            key: try int(db, "SELECT COUNT(*) FROM suggestion WHERE year = ? AND key = 1", [year]),
+            key: try int(db, "SELECT COUNT(*) FROM suggestion WHERE year = ? AND \"key\" = 1", [year]),
             byCategory: try counts(
                 db,
                 """
