@@ -81,7 +81,10 @@ struct InquiriesInterface: VarlinkInterfaceHandler {
                 }
             case "Show":
                 let id = try parameters.recordID("id", InquiryID.self)
-                queries.answer(call, responder) { db in try Self.show(db, id: id) }
+                let asOf = try parameters.values["asOf"].flatMap { $0.isNull ? nil : $0 }.map { _ in
+                    try parameters.date("asOf").description
+                }
+                queries.answer(call, responder) { db in try Self.show(db, id: id, asOf: asOf) }
             default:
                 responder.fail(.methodNotImplemented(call.methodName))
             }
@@ -94,10 +97,39 @@ struct InquiriesInterface: VarlinkInterfaceHandler {
     ///
     /// The one place where an inquiry's record is put together: the per-round ratings and the problem list are to
     /// be joined here (and declared on `Round` and in `Show`'s reply).
-    static func show(_ db: Database, id: InquiryID) throws -> [String: JSONValue] {
+    static func show(_ db: Database, id: InquiryID, asOf: String?) throws -> [String: JSONValue] {
         guard let inquiry = try InquiryRow.find(db, id: id.rawValue) else { throw notFound(id) }
         let rounds = try InquiryRoundRow.of(db, inquiryID: id.rawValue)
-        return ["inquiry": encode(inquiry), "rounds": .array(rounds.map(encode))]
+        // The latest closed evaluation of each round wins (a re-vote replaces an earlier one).
+        var ratings: [Int: EvaluationRow] = [:]
+        for evaluation in try EvaluationRow.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM evaluation WHERE subject_kind = 'inquiry-round' AND inquiry_id = ? AND state = 'closed'
+                ORDER BY position
+                """, arguments: [id.rawValue])
+        {
+            if let round = evaluation.round { ratings[round] = evaluation }
+        }
+        let problems = try ItemRow.board(db, filter: ItemRow.Filter(parent: id.rawValue))
+        let departments = Set(problems.flatMap { ($0.leadDepartment.map { [$0] } ?? []) + $0.coDepartments })
+        return [
+            "inquiry": encode(inquiry),
+            "rounds": .array(rounds.map { encode($0, rating: ratings[$0.round]) }),
+            "problems": .array(problems.map { encodeProblem($0, asOf: asOf) }),
+            "problemDepartments": .int(Int64(departments.count)),
+        ]
+    }
+
+    static func encodeProblem(_ row: ItemRow, asOf: String?) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(row.id), "aspect": .string(row.aspect), "text": .string(row.text),
+            "coDepartments": .array(row.coDepartments.map(JSONValue.string)), "state": .string(row.state),
+        ]
+        object["lead"] = row.leadDepartment.map(JSONValue.string)
+        object["dueDate"] = row.dueDate.map(JSONValue.string)
+        object["overdue"] = asOf.map { .bool(row.isOverdue(asOf: $0)) }
+        return .object(object)
     }
 
     /// Submits a command on an existing inquiry.
@@ -171,13 +203,24 @@ struct InquiriesInterface: VarlinkInterfaceHandler {
         return .object(object)
     }
 
-    static func encode(_ row: InquiryRoundRow) -> JSONValue {
+    static func encode(_ row: InquiryRoundRow, rating: EvaluationRow? = nil) -> JSONValue {
         var object: [String: JSONValue] = [
             "round": .int(Int64(row.round)), "date": .string(row.date), "questioner": .string(row.questioner),
             "respondent": .string(row.respondent), "department": .string(row.respondentDepartment),
             "question": .string(row.question), "position": .int(row.position),
         ]
         object["answerSummary"] = row.answerSummary.map(JSONValue.string)
+        if let rating {
+            var value: [String: JSONValue] = [
+                "evaluation": .string(rating.id), "present": .int(Int64(rating.present)),
+                "satisfied": .int(Int64(rating.satisfied)),
+                "basicallySatisfied": .int(Int64(rating.basicallySatisfied)),
+                "dissatisfied": .int(Int64(rating.dissatisfied)), "notVoting": .int(Int64(rating.notVoting)),
+            ]
+            value["rate"] = rating.rate.map(JSONValue.double)
+            value["verdict"] = rating.verdict.map(JSONValue.string)
+            object["rating"] = .object(value)
+        }
         return .object(object)
     }
 }

@@ -206,14 +206,19 @@ extension OversightCtl.Inquiry {
 
     /// `inquiry show`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One special inquiry with its rounds.")
+        static let configuration = CommandConfiguration(
+            abstract: "One special inquiry: its rounds with their ratings, and its problem list with each item's state."
+        )
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Inquiry id.") var id: String
+        @Option(name: .customLong("as-of"), help: "The day overdue problems are judged on (default: today).")
+        var asOf: String?
 
         func run() async throws {
             let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.inquiries.Show", ["id": .string(id)])
+            let reply = try await connection.call(
+                "org.oversight.inquiries.Show", ["id": .string(id), "asOf": .string(asOf ?? todayString())])
             await connection.close()
             if options.json { return CLIOutput.json(.object(reply)) }
             guard let inquiry = reply["inquiry"] else { return }
@@ -235,7 +240,9 @@ extension OversightCtl.Inquiry {
             }
             CLIOutput.line(block.render())
             CLIOutput.line("")
-            var rounds = TextTable(headers: ["ROUND", "DATE", "QUESTIONER", "RESPONDENT", "DEPT", "QUESTION", "ANSWER"])
+            var rounds = TextTable(headers: [
+                "ROUND", "DATE", "QUESTIONER", "RESPONDENT", "DEPT", "QUESTION", "ANSWER", "RATE", "VERDICT",
+            ])
             rounds.maximumCellWidth = 40
             rounds.rows = (reply["rounds"]?.arrayValue ?? []).map { round in
                 [
@@ -243,9 +250,31 @@ extension OversightCtl.Inquiry {
                     round["questioner"]?.stringValue ?? "", round["respondent"]?.stringValue ?? "",
                     round["department"]?.stringValue ?? "", round["question"]?.stringValue ?? "",
                     round["answerSummary"]?.stringValue ?? "-",
+                    round["rating"]?["rate"]?.doubleValue.map(SummaryText.percent) ?? "-",
+                    round["rating"]?["verdict"]?.stringValue ?? "-",
                 ]
             }
             CLIOutput.line(rounds.rows.isEmpty ? "No rounds recorded." : rounds.render())
+            CLIOutput.line("")
+            let problems = reply["problems"]?.arrayValue ?? []
+            guard !problems.isEmpty else {
+                return CLIOutput.line("No problem list yet (add items with --parent \(id)).")
+            }
+            var list = TextTable(headers: ["ITEM", "ASPECT", "PROBLEM", "LEAD", "CO", "DUE", "STATE", "!"])
+            list.maximumCellWidth = 40
+            list.rows = problems.map { problem in
+                [
+                    problem["id"]?.stringValue ?? "", problem["aspect"]?.stringValue ?? "",
+                    problem["text"]?.stringValue ?? "", problem["lead"]?.stringValue ?? "-",
+                    (problem["coDepartments"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","),
+                    problem["dueDate"]?.stringValue ?? "-", problem["state"]?.stringValue ?? "",
+                    problem["overdue"]?.boolValue == true ? "overdue" : "",
+                ]
+            }
+            CLIOutput.line(list.render())
+            CLIOutput.line(
+                "Problem list: \(problems.count) problems across \(reply["problemDepartments"]?.intValue ?? 0) departments"
+            )
         }
     }
 }
