@@ -118,9 +118,11 @@ struct SystemdAndInterfaceTests {
         let daemon = try Daemon(scratch: scratch)
         let info = try run(python, ["-m", "varlink.cli", "info", "unix:\(scratch.socket)"])
         #expect(info.status == 0, "\(info.stderr)")
-        for interface in [
-            "org.oversight.departments", "org.oversight.topics", "org.oversight.log", "org.varlink.service",
-        ] {
+        let resources = TestTools.packageRoot.appendingPathComponent("Sources/OversightService/Resources")
+        let ours = try FileManager.default.contentsOfDirectory(atPath: resources.path)
+            .filter { $0.hasSuffix(".varlink") }.map { String($0.dropLast(".varlink".count)) }
+        #expect(ours.count >= 10, "interfaces found: \(ours)")
+        for interface in ours.sorted() + ["org.varlink.service"] {
             #expect(info.stdout.contains(interface))
             let help = try run(python, ["-m", "varlink.cli", "help", "unix:\(scratch.socket)/\(interface)"])
             #expect(help.status == 0 && help.stdout.contains("interface \(interface)"), "\(interface): \(help.stderr)")
