@@ -538,6 +538,36 @@ struct EvaluationTests {
         try Evaluation.checkSubject(subject, date: date, found: .inquiry(exists: true, rounds: [1, 2]))
     }
 
+    @Test func `each inquiry round is evaluated once, for the department that answered it`() throws {
+        let mzj = try #require(DepartmentCode("mzj"))
+        let wjw = try #require(DepartmentCode("wjw"))
+        let date = day("2024-08-19")
+        let found = Evaluation.SubjectFinding.inquiry(
+            exists: true, rounds: [1, 2], departments: [1: mzj, 2: wjw], evaluated: [1])
+        #expect(throws: Evaluation.Error.roundAlreadyEvaluated(EvaluationDemo.inquiry, round: 1)) {
+            try Evaluation.checkSubject(
+                .inquiryRound(EvaluationDemo.inquiry, round: 1, department: mzj), date: date, found: found)
+        }
+        #expect(
+            throws: Evaluation.Error.roundAnsweredByAnotherDepartment(
+                EvaluationDemo.inquiry, round: 2, answered: wjw, given: mzj)
+        ) {
+            try Evaluation.checkSubject(
+                .inquiryRound(EvaluationDemo.inquiry, round: 2, department: mzj), date: date, found: found)
+        }
+        try Evaluation.checkSubject(
+            .inquiryRound(EvaluationDemo.inquiry, round: 2, department: wjw), date: date, found: found)
+    }
+
+    @Test func `a handling report that already has an evaluation is not evaluated again`() throws {
+        let subject = Evaluation.Subject.handlingReport(EvaluationDemo.topic)
+        let reported = Topic.state(after: Demo.reportedHistory)
+        #expect(throws: Evaluation.Error.handlingReportAlreadyEvaluated(EvaluationDemo.topic)) {
+            try Evaluation.checkSubject(
+                subject, date: day("2024-11-28"), found: .topic(reported, alreadyEvaluated: true))
+        }
+    }
+
     @Test func `a handling report must be received, not yet evaluated, and not after the evaluation`() throws {
         let subject = Evaluation.Subject.handlingReport(EvaluationDemo.topic)
         let reported = Topic.state(after: Demo.reportedHistory)

@@ -3,18 +3,22 @@ extension Evaluation {
     public enum SubjectFinding: Sendable, Equatable {
         /// A department: its registration is checked through ``DecisionContext/knownDepartments``.
         case department
-        /// The inquiry's stream: whether it has any event, and the numbers of its recorded rounds.
-        case inquiry(exists: Bool, rounds: Set<Int>)
-        /// The topic, folded from its stream.
-        case topic(Topic.State)
+        /// The inquiry's stream: whether it has any event, the numbers of its recorded rounds, each round's
+        /// answering department, and the rounds that already have an evaluation.
+        case inquiry(
+            exists: Bool, rounds: Set<Int>, departments: [Int: DepartmentCode] = [:], evaluated: Set<Int> = [])
+        /// The topic, folded from its stream, and whether its current handling report already has an evaluation.
+        case topic(Topic.State, alreadyEvaluated: Bool = false)
         /// The suggestion's stream: whether it has any event, and whether it holds a reply.
         case suggestion(exists: Bool, replied: Bool)
     }
 
     /// Checks that the subject of a new evaluation dated `date` is there to be evaluated.
     ///
-    /// An inquiry round must be recorded; a topic must be handling-reported (its report received and not yet
-    /// evaluated), with the report dated on or before the evaluation; a suggestion must have a reply. A finding of
+    /// An inquiry round must be recorded, not evaluated yet (one on-the-spot evaluation per round), and the
+    /// department named, if any, must be the one that answered it; a topic must be handling-reported (its report
+    /// received and not yet evaluated), with the report dated on or before the evaluation; a suggestion must have
+    /// a reply. A finding of
     /// another kind than the subject (a caller's mistake) is treated as "not found".
     ///
     /// - Throws: ``Error/inquiryNotFound(_:)``, ``Error/inquiryRoundNotRecorded(_:round:)``,
@@ -25,12 +29,19 @@ extension Evaluation {
         switch subject {
         case .department:
             return
-        case .inquiryRound(let id, let round, _):
-            guard case .inquiry(let exists, let rounds) = found, exists else { throw .inquiryNotFound(id) }
+        case .inquiryRound(let id, let round, let department):
+            guard case .inquiry(let exists, let rounds, let departments, let evaluated) = found, exists else {
+                throw .inquiryNotFound(id)
+            }
             guard rounds.contains(round) else { throw .inquiryRoundNotRecorded(id, round: round) }
+            guard !evaluated.contains(round) else { throw .roundAlreadyEvaluated(id, round: round) }
+            if let department, let answered = departments[round], answered != department {
+                throw .roundAnsweredByAnotherDepartment(id, round: round, answered: answered, given: department)
+            }
         case .handlingReport(let id):
-            guard case .topic(.existing(let topic)) = found else { throw .topicNotFound(id) }
+            guard case .topic(.existing(let topic), let alreadyEvaluated) = found else { throw .topicNotFound(id) }
             guard topic.status == .handlingReported else { throw .handlingReportNotPending(id, status: topic.status) }
+            guard !alreadyEvaluated else { throw .handlingReportAlreadyEvaluated(id) }
             if let reported = topic.lastStepDate, date < reported {
                 throw .dateBeforeHandlingReport(date, reported: reported)
             }

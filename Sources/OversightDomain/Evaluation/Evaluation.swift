@@ -385,6 +385,12 @@ public enum Evaluation {
         case inquiryNotFound(InquiryID)
         /// The inquiry has no recorded round with this number.
         case inquiryRoundNotRecorded(InquiryID, round: Int)
+        /// The inquiry round already has its on-the-spot evaluation.
+        case roundAlreadyEvaluated(InquiryID, round: Int)
+        /// The department named is not the one that answered the round.
+        case roundAnsweredByAnotherDepartment(InquiryID, round: Int, answered: DepartmentCode, given: DepartmentCode)
+        /// The topic's current handling report already has an evaluation.
+        case handlingReportAlreadyEvaluated(TopicID)
         /// The topic has no record in the log.
         case topicNotFound(TopicID)
         /// The topic's handling report is not the step awaiting evaluation.
@@ -447,6 +453,14 @@ public enum Evaluation {
                 "Inquiry \(id) is not recorded; check the id."
             case .inquiryRoundNotRecorded(let id, let round):
                 "Inquiry \(id) has no round \(round) recorded; record the round first or correct the number."
+            case .roundAlreadyEvaluated(let id, let round):
+                "Round \(round) of inquiry \(id) already has its on-the-spot evaluation; each round is evaluated once."
+            case .roundAnsweredByAnotherDepartment(let id, let round, let answered, let given):
+                "Round \(round) of inquiry \(id) was answered by \(answered), not \(given); name \(answered) or leave the "
+                    + "department out."
+            case .handlingReportAlreadyEvaluated(let id):
+                "The handling report of topic \(id) is already evaluated; a new report must be received before "
+                    + "another evaluation."
             case .topicNotFound(let id):
                 "Topic \(id) is not planned; check the id."
             case .handlingReportNotPending(let id, let status):

@@ -128,6 +128,25 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
                 state, try Evaluation.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
         }
         if case .absent = state, newSubject == nil { throw notFound(id) }
+        var command = command
+        var newSubject = newSubject
+        // A round's evaluation counts for the department that answered it: fill it in when the clerk left it out.
+        if case .inquiryRound(let inquiry, let round, nil)? = newSubject,
+            let answered = try roundDepartments(inquiry, context)[round]
+        {
+            let filled = Evaluation.Subject.inquiryRound(inquiry, round: round, department: answered)
+            newSubject = filled
+            switch command {
+            case .record(let id, var record, let due):
+                record.subject = filled
+                command = .record(id: id, record, reRectificationDueDate: due)
+            case .open(let id, var opening):
+                opening.subject = filled
+                command = .open(id: id, opening)
+            case .cast, .close:
+                break
+            }
+        }
         let db = context.transaction.db
         let codes = newSubject?.department.map { [$0] } ?? []
         let known = try DepartmentRow.existing(db, codes: codes.map(\.rawValue))
@@ -177,13 +196,46 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
                     rounds.insert(number)
                 }
             }
-            return .inquiry(exists: !events.isEmpty, rounds: rounds)
+            let evaluated = try Int.fetchAll(
+                context.transaction.db,
+                sql: "SELECT round FROM evaluation WHERE subject_kind = 'inquiry-round' AND inquiry_id = ?",
+                arguments: [inquiry.rawValue])
+            return .inquiry(
+                exists: !events.isEmpty, rounds: rounds, departments: try roundDepartments(inquiry, context),
+                evaluated: Set(evaluated))
         case .handlingReport(let topic):
-            return .topic(try loadTopic(topic, context).state)
+            // Evaluated already when an evaluation of this topic came after its latest handling report.
+            let reportedAt =
+                try context.transaction.events(inStream: topic.stream.rawValue)
+                .last { $0.type == "TopicHandlingReported" }?.position ?? 0
+            let later =
+                try Int.fetchOne(
+                    context.transaction.db,
+                    sql: """
+                        SELECT COUNT(*) FROM evaluation WHERE subject_kind = 'handling-report' AND topic_id = ?
+                        AND position > ?
+                        """, arguments: [topic.rawValue, reportedAt]) ?? 0
+            return .topic(try loadTopic(topic, context).state, alreadyEvaluated: later > 0)
         case .suggestionReply(let suggestion, _):
             let events = try context.transaction.events(inStream: suggestion.stream.rawValue)
             return .suggestion(exists: !events.isEmpty, replied: events.contains { $0.type == "SuggestionReplied" })
         }
+    }
+
+    /// Each recorded round's answering department, read from the inquiry's raw events.
+    private static func roundDepartments(
+        _ inquiry: InquiryID, _ context: CommandContext
+    ) throws -> [Int: DepartmentCode] {
+        var departments: [Int: DepartmentCode] = [:]
+        for event in try context.transaction.events(inStream: inquiry.stream.rawValue)
+        where event.type == "InquiryRoundRecorded" {
+            guard let data = try? JSONValue.parse(event.data), let round = data["round"]?.intValue,
+                let number = Int(exactly: round),
+                let code = data["respondentDepartment"]?.stringValue.flatMap(DepartmentCode.init)
+            else { continue }
+            departments[number] = code
+        }
+        return departments
     }
 
     /// A topic's state and stream version.

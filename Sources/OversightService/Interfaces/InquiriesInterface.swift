@@ -111,7 +111,7 @@ struct InquiriesInterface: VarlinkInterfaceHandler {
         {
             if let round = evaluation.round { ratings[round] = evaluation }
         }
-        let problems = try ItemRow.board(db, filter: ItemRow.Filter(parent: id.rawValue))
+        let problems = try ItemRow.board(db, filter: ItemRow.Filter(parent: id.rawValue, kind: "problem"))
         let departments = Set(problems.flatMap { ($0.leadDepartment.map { [$0] } ?? []) + $0.coDepartments })
         return [
             "inquiry": encode(inquiry),

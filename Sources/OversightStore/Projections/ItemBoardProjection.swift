@@ -7,7 +7,7 @@ import OversightDomain
 /// Tables (dates are TEXT "YYYY-MM-DD", lists are JSON arrays as TEXT):
 /// - `item`: one row per item with what the board shows: parent, kind, aspect, departments, the due date in
 ///   force, state, dates, reopenings, the latest escalation step. Being overdue is not stored: it depends on the
-///   day asked about (see ``ItemRow/overdueCondition``).
+///   day asked about (see ``ItemRow/overdueCondition(_:)``).
 /// - `item_department`: one row per department on the item, `role` "lead" or "co"; replaced by each assignment.
 /// - `item_answer`: one row per answer; `on_time` is 1 when the answer is dated on or before the due date in
 ///   force when it was recorded (or when no due date was set), else 0; `due_date` is that due date.

@@ -52,14 +52,18 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
         position = row["position"]
     }
 
-    /// The SQL condition "overdue as of ?" on `item`, with one argument, the day ("YYYY-MM-DD").
+    /// The SQL condition "overdue as of ?" on `item` (under `alias`, if given), with one argument, the day
+    /// ("YYYY-MM-DD"); the one definition every query uses.
     ///
     /// Mirrors `Item.Snapshot.isOverdue(asOf:)`: not accepted, not answered since it was last (re)opened (the
     /// states open, assigned and reopened), and a due date before the day.
-    public static let overdueCondition =
-        "(state IN ('open', 'assigned', 'reopened') AND due_date IS NOT NULL AND due_date < ?)"
+    public static func overdueCondition(_ alias: String? = nil) -> String {
+        let prefix = alias.map { $0 + "." } ?? ""
+        return "(\(prefix)state IN ('open', 'assigned', 'reopened') AND \(prefix)due_date IS NOT NULL "
+            + "AND \(prefix)due_date < ?)"
+    }
 
-    /// Whether the item is overdue on `day` ("YYYY-MM-DD"), as ``overdueCondition`` decides.
+    /// Whether the item is overdue on `day` ("YYYY-MM-DD"), as ``overdueCondition(_:)`` decides.
     public func isOverdue(asOf day: String) -> Bool {
         guard ["open", "assigned", "reopened"].contains(state), let dueDate else { return false }
         return dueDate < day
@@ -110,7 +114,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
                 add("id IN (SELECT item_id FROM item_department WHERE department = ?)", department)
             }
             if let state { add("state = ?", state) }
-            if let overdue, let asOf { add((overdue ? "" : "NOT ") + ItemRow.overdueCondition, asOf) }
+            if let overdue, let asOf { add((overdue ? "" : "NOT ") + ItemRow.overdueCondition(), asOf) }
             if let parent { add("parent = ?", parent) }
             if let aspect { add("aspect = ?", aspect) }
             if let year { add("year = ?", year) }
@@ -147,7 +151,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public static func overdueCount(_ db: Database, filter: Filter, asOf day: String) throws -> Int {
         let (clause, arguments) = filter.whereClause
         let sql =
-            "SELECT COUNT(*) FROM item" + (clause.isEmpty ? " WHERE " : clause + " AND ") + overdueCondition
+            "SELECT COUNT(*) FROM item" + (clause.isEmpty ? " WHERE " : clause + " AND ") + overdueCondition()
         return try Int.fetchOne(
             db, sql: sql, arguments: StatementArguments(arguments + [day as (any DatabaseValueConvertible)?])) ?? 0
     }

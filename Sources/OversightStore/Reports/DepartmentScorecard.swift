@@ -89,7 +89,7 @@ extension DepartmentScorecard {
                     WHERE a.department = d.code AND a.on_time = 1\(yearCondition)
                       AND a.position = (SELECT MIN(b.position) FROM item_answer b
                         WHERE b.item_id = a.item_id AND b.department = a.department)) AS on_time,
-                  (SELECT COUNT(*) \(onDepartment) AND \(ItemOverdue.condition("i"))\(yearCondition)) AS overdue,
+                  (SELECT COUNT(*) \(onDepartment) AND \(ItemRow.overdueCondition("i"))\(yearCondition)) AS overdue,
                   (SELECT COUNT(*) \(onDepartment) AND i.state = 'accepted'\(yearCondition)) AS accepted,
                   (SELECT COALESCE(SUM(i.reopen_count), 0) \(onDepartment)\(yearCondition)) AS reopened,
                   (SELECT COUNT(*) \(evaluated)\(evaluationYear)) AS evaluations,

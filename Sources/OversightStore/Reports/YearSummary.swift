@@ -79,9 +79,10 @@ public struct YearSummary: Sendable, Equatable, Codable {
     public struct Items: Sendable, Equatable, Codable {
         /// All items created in the year.
         public var total: Int
-        /// Distinct aspects over all items.
+        /// Aspects over all items; the same aspect name under two parents counts twice, as each topic's
+        /// report counts its own ("7 aspects, 18 recommendations").
         public var aspects: Int
-        /// By kind: problems, recommendations, opinions, each with its own aspect count.
+        /// By kind: problems, recommendations, opinions, each with its own aspect count (per parent).
         public var byKind: [KindLine]
         /// By state.
         public var byState: [Count]
@@ -234,11 +235,11 @@ extension YearSummary {
             db,
             sql: """
                 SELECT q.id, q.subject, q.date, q.rounds,
-                  (SELECT COUNT(*) FROM item i WHERE i.parent = q.id) AS problems,
+                  (SELECT COUNT(*) FROM item i WHERE i.parent = q.id AND i.kind = 'problem') AS problems,
                   (SELECT COUNT(DISTINCT d.department) FROM item_department d JOIN item i ON i.id = d.item_id
-                    WHERE i.parent = q.id) AS departments,
+                    WHERE i.parent = q.id AND i.kind = 'problem') AS departments,
                   (SELECT AVG(e.rate) FROM evaluation e WHERE e.subject_kind = 'inquiry-round'
-                    AND e.state = 'closed' AND e.subject LIKE q.id || '/%') AS mean_rate
+                    AND e.state = 'closed' AND e.inquiry_id = q.id) AS mean_rate
                 FROM inquiry q WHERE q.year = ? ORDER BY q.date, q.id
                 """, arguments: [year])
         let list = rows.map { row in
@@ -255,7 +256,7 @@ extension YearSummary {
         let byKind = try Row.fetchAll(
             db,
             sql: """
-                SELECT kind, COUNT(*) AS n, COUNT(DISTINCT aspect) AS aspects FROM item WHERE year = ?
+                SELECT kind, COUNT(*) AS n, COUNT(DISTINCT parent || char(31) || aspect) AS aspects FROM item WHERE year = ?
                 GROUP BY kind ORDER BY kind
                 """, arguments: [year]
         ).map { KindLine(kind: $0["kind"], count: $0["n"], aspects: $0["aspects"]) }
@@ -269,14 +270,15 @@ extension YearSummary {
         let onTime: Int = answers?["on_time"] ?? 0
         return Items(
             total: total,
-            aspects: try int(db, "SELECT COUNT(DISTINCT aspect) FROM item WHERE year = ?", [year]),
+            aspects: try int(
+                db, "SELECT COUNT(DISTINCT parent || char(31) || aspect) FROM item WHERE year = ?", [year]),
             byKind: byKind,
             byState: try counts(
                 db, "SELECT state, COUNT(*) FROM item WHERE year = ? GROUP BY state ORDER BY state", [year]),
             accepted: accepted,
             resolvedShare: total == 0 ? 0 : Double(accepted) / Double(total),
             overdue: try int(
-                db, "SELECT COUNT(*) FROM item WHERE year = ? AND \(ItemOverdue.condition())", [year, asOf]),
+                db, "SELECT COUNT(*) FROM item WHERE year = ? AND \(ItemRow.overdueCondition())", [year, asOf]),
             onTimeShare: answered == 0 ? nil : Double(onTime) / Double(answered)
         )
     }
@@ -289,8 +291,9 @@ extension YearSummary {
                 SELECT e.subject AS department, COALESCE(d.name, e.subject) AS name, e.rate, e.verdict, e.date
                 FROM evaluation e LEFT JOIN department d ON d.code = e.subject
                 WHERE e.year = ? AND e.state = 'closed' AND e.subject_kind = 'department'
-                  AND e.position = (SELECT MAX(position) FROM evaluation x WHERE x.year = e.year
-                    AND x.state = 'closed' AND x.subject_kind = 'department' AND x.subject = e.subject)
+                  AND e.id = (SELECT x.id FROM evaluation x WHERE x.year = e.year AND x.state = 'closed'
+                    AND x.subject_kind = 'department' AND x.subject = e.subject
+                    ORDER BY x.date DESC, x.position DESC LIMIT 1)
                 ORDER BY e.rate DESC, e.subject
                 """, arguments: [year]
         ).map {
@@ -364,17 +367,5 @@ extension YearSummary {
             itemsCollected: try int(
                 db, "SELECT COUNT(*) FROM item WHERE year = ? AND parent_kind = 'station'", [year])
         )
-    }
-}
-
-/// The one definition of "overdue" for item queries: not accepted, not answered, and the due date has passed.
-///
-/// Use as `... AND \(ItemOverdue.condition())` with the day asked about as the next argument.
-public enum ItemOverdue {
-    /// A SQL condition on the `item` table (under `alias`, if given) taking one argument, the day (YYYY-MM-DD).
-    public static func condition(_ alias: String? = nil) -> String {
-        let prefix = alias.map { $0 + "." } ?? ""
-        return "\(prefix)state IN ('open', 'assigned', 'reopened') AND \(prefix)due_date IS NOT NULL "
-            + "AND \(prefix)due_date < ?"
     }
 }
