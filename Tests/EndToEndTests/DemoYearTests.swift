@@ -19,7 +19,8 @@ struct DemoYearTests {
 
     @Test func `the demo year reproduces the seed's figures and every read model equals a rebuild`() throws {
         let scratch = try Scratch()
-        let daemon = try Daemon(scratch: scratch)
+        let calendar = TestTools.packageRoot.appendingPathComponent("deploy/holidays/cn-2024.txt").path
+        let daemon = try Daemon(scratch: scratch, extraArguments: ["--holiday-calendar", calendar])
         let load = try Self.loadDemo(daemon)
         try #require(load.status == 0, "demo-data failed: \(load.stderr)")
 

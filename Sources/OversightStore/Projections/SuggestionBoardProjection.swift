@@ -249,7 +249,10 @@ public struct SuggestionBoardProjection: Projection {
         let decoded = try SuggestionCategories.Event.decode(eventType: event.type, data: Data(event.data.utf8))
         switch decoded {
         case .defined(let list):
-            let categories = try String(decoding: JSONEncoder().encode(list.categories), as: UTF8.self)
+            // Sorted keys: a rebuild must write the same bytes as the live projection.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let categories = String(decoding: try encoder.encode(list.categories), as: UTF8.self)
             try db.execute(
                 sql: """
                     INSERT INTO suggestion_category_list (name, version, effective_from, categories, position)
