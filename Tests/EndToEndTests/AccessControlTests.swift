@@ -86,7 +86,7 @@ struct AccessControlTests {
         #expect(try events(daemon).isEmpty, "a refused command writes nothing")
         let listed = try daemon.ctl("department", "list", "--json")
         #expect(listed.status == 0, "a reader may query: \(listed.stderr)")
-        #expect(try daemon.ctl("log", "verify").status == 0)
+        #expect(try daemon.ctl("verify").status == 0)
 
         _ = try writeConfiguration("[roles]\nadmin = none\nclerk = user:\(uid)\nreader = user:\(uid)\n", in: scratch)
         let messages = reload(daemon, notify)
@@ -160,6 +160,23 @@ struct AccessControlTests {
         #expect(evaluation?["rule"] as? String == "present>2/3", "\(recorded.stdout)")
         // 17 satisfied of 27 present do not exceed 2/3 (18); 23 satisfied + basically do.
         #expect(evaluation?["verdict"] as? String == "basically-satisfied", "\(recorded.stdout)")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func `watchdog = off in the file keeps the daemon from pinging even with WATCHDOG_USEC set`() throws {
+        let scratch = try Scratch()
+        let notify = try NotifySocket(path: scratch.url.appendingPathComponent("notify").path)
+        let configuration = try writeConfiguration("watchdog = off\n", in: scratch)
+        let daemon = try Daemon(
+            scratch: scratch, extraArguments: ["--config", configuration],
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "100000"])
+        let ready = try #require(notify.receive())
+        #expect(ready.split(separator: "\n").contains("READY=1"))
+        // Pings would come every 50 ms; whatever was sent meanwhile is queued before the reload's messages.
+        usleep(500_000)
+        let messages = reload(daemon, notify)
+        #expect(messages.first?.contains("RELOADING=1") == true, "\(messages)")
+        #expect(!messages.contains { $0.contains("WATCHDOG=1") }, "\(messages)")
         #expect(daemon.stop() == 0)
     }
 

@@ -2,6 +2,12 @@ import Foundation
 import Logging
 import OversightDomain
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Everything the daemon needs to start, from flags, the configuration file and defaults (``resolve(_:defaultFile:accounts:)``).
 public struct DaemonConfiguration: Sendable {
     /// Where the varlink socket is created (ignored when a socket is inherited from systemd).
@@ -114,9 +120,17 @@ public struct DaemonConfiguration: Sendable {
 
     /// Reads and parses a configuration file.
     private static func readFile(_ path: String) throws(ConfigurationError) -> ConfigurationFile {
+        // open(2) for the reason in errno's words; Data(contentsOf:) would refuse /dev/null (an empty file to
+        // ignore /etc/oversight/oversightd.conf) and word every failure as a permission problem.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ConfigurationError(
+                path: path, line: nil, key: nil, "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try handle.readToEnd() ?? Data()
         } catch {
             throw ConfigurationError(path: path, line: nil, key: nil, "cannot be read: \(error.localizedDescription)")
         }

@@ -106,12 +106,8 @@ struct AccessControlledHandler: VarlinkInterfaceHandler {
         // The dispatcher only routes declared methods; an unknown one would need the highest role.
         let needed = required[call.methodName] ?? .admin
         guard access.allows(context.peer, needed) else {
-            context.logger.notice(
-                "Permission denied",
-                metadata: [
-                    LogKey.role: "\(needed.rawValue)",
-                    LogKey.peerUID: "\(context.peer.map { String($0.uid) } ?? "unknown")",
-                ])
+            // The connection's logger already carries the peer's uid and pid and the method.
+            context.logger.notice("Permission denied", metadata: [LogKey.role: "\(needed.rawValue)"])
             responder.fail(.permissionDenied)
             return
         }
