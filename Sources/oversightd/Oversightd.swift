@@ -82,6 +82,8 @@ struct Oversightd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Until the daemon listens for it, a SIGHUP (reload) must not kill it.
+        signal(SIGHUP, SIG_IGN)
         Self.unblockShutdownSignals()
         let configuration: DaemonConfiguration
         do {

@@ -119,6 +119,14 @@ public final class OversightDaemon: Service, Sendable {
     }
 
     public func run() async throws {
+        // SIGHUP: reload. Ignored first, so that the signal never kills the daemon; Dispatch still reports it. A
+        // SIGHUP during start-up is kept (one) and handled once serving.
+        signal(SIGHUP, SIG_IGN)
+        let (hangups, hangup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let hangupSource = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangupSource.setEventHandler { hangup.yield() }
+        hangupSource.resume()
+
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
@@ -190,13 +198,6 @@ public final class OversightDaemon: Service, Sendable {
         }
         logger.info("Listening", metadata: [LogKey.socket: "\(describe(listener))"])
         notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener))"])
-
-        // SIGHUP: reload. Ignored first, so that the signal never kills the daemon; Dispatch still reports it.
-        signal(SIGHUP, SIG_IGN)
-        let (hangups, hangup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let hangupSource = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangupSource.setEventHandler { hangup.yield() }
-        hangupSource.resume()
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
