@@ -16,7 +16,13 @@ struct Oversightd: AsyncParsableCommand {
         abstract: "Keep the oversight record and serve it over varlink.",
         discussion: """
             Runs in the foreground and logs to stderr (journald-friendly under systemd). Stops cleanly on SIGTERM \
-            or SIGINT: calls in flight finish, follow streams end, the writer drains.
+            or SIGINT: calls in flight finish, follow streams end, the writer drains. SIGHUP reloads the \
+            configuration file (roles, holiday calendar, evaluation rule); an invalid file is logged and the \
+            previous configuration stays in force.
+
+            Settings come from the command line, then the configuration file (--config, else \
+            /etc/oversight/oversightd.conf when it exists; see docs/CONFIGURATION.md), then the defaults. An \
+            invalid configuration stops the daemon with exit status 78 (EX_CONFIG).
 
             Example:
               oversightd --socket /tmp/ov/oversightd.sock --state-dir /tmp/ov/state
@@ -24,22 +30,33 @@ struct Oversightd: AsyncParsableCommand {
         version: OversightVersion.current
     )
 
-    @Option(help: ArgumentHelp("Path of the varlink socket to create.", valueName: "path"))
-    var socket: String = "/run/oversight/oversightd.sock"
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Configuration file (default: /etc/oversight/oversightd.conf, read only if it exists).",
+            valueName: "file"))
+    var configurationFile: String?
 
     @Option(
-        name: .customLong("state-dir"), help: ArgumentHelp("Directory of the event log and its lock.", valueName: "dir")
+        help: ArgumentHelp(
+            "Path of the varlink socket to create (default: /run/oversight/oversightd.sock).", valueName: "path"))
+    var socket: String?
+
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp("Directory of the event log and its lock (default: /var/lib/oversight).", valueName: "dir")
     )
-    var stateDirectory: String = "/var/lib/oversight"
+    var stateDirectory: String?
 
     @Option(
         name: .customLong("time-zone"),
-        help: ArgumentHelp("Time zone of the office's calendar days.", valueName: "zone"))
-    var timeZone: String = "Asia/Shanghai"
+        help: ArgumentHelp("Time zone of the office's calendar days (default: Asia/Shanghai).", valueName: "zone"))
+    var timeZone: String?
 
     @Option(
-        name: .customLong("log-level"), help: "Least severe level logged: trace, debug, info, notice, warning, error.")
-    var logLevel: String = "info"
+        name: .customLong("log-level"),
+        help: "Least severe level logged: trace, debug, info, notice, warning, error (default: info).")
+    var logLevel: String?
 
     @Option(
         name: .customLong("holiday-calendar"),
@@ -56,29 +73,35 @@ struct Oversightd: AsyncParsableCommand {
     var varlinkCertification = false
 
     func validate() throws {
-        guard TimeZone(identifier: timeZone) != nil else {
+        if let timeZone, TimeZone(identifier: timeZone) == nil {
             throw ValidationError("Unknown time zone '\(timeZone)'; use a name such as Asia/Shanghai.")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("Unknown log level '\(logLevel)'; use trace, debug, info, notice, warning or error.")
         }
     }
 
     func run() async throws {
+        // Until the daemon listens for it, a SIGHUP (reload) must not kill it.
+        signal(SIGHUP, SIG_IGN)
         Self.unblockShutdownSignals()
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.resolve(
+                CommandLineSettings(
+                    configurationFile: configurationFile, socket: socket, stateDirectory: stateDirectory,
+                    timeZone: timeZone, logLevel: logLevel, holidayCalendar: holidayCalendar,
+                    varlinkCertification: varlinkCertification))
+        } catch {
+            // EX_CONFIG: the configuration file, or the holiday calendar it or --holiday-calendar names.
+            FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let level = configuration.logLevel
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: "oversightd")
         let daemon: OversightDaemon
         do {
-            var configuration = DaemonConfiguration(
-                socketPath: socket, stateDirectory: stateDirectory,
-                timeZone: TimeZone(identifier: timeZone) ?? .current,
-                varlinkCertification: varlinkCertification, logLevel: level
-            )
-            if let holidayCalendar {
-                configuration.workingCalendar = try DaemonConfiguration.loadHolidayCalendar(path: holidayCalendar)
-            }
             daemon = try OversightDaemon.prepare(configuration, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
@@ -97,13 +120,14 @@ struct Oversightd: AsyncParsableCommand {
         }
     }
 
-    /// Unblocks SIGTERM and SIGINT, which a parent may have left blocked in the inherited signal mask; otherwise
-    /// a graceful stop would never be noticed.
+    /// Unblocks SIGTERM, SIGINT and SIGHUP, which a parent may have left blocked in the inherited signal mask;
+    /// otherwise a graceful stop or a reload would never be noticed.
     private static func unblockShutdownSignals() {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGTERM)
         sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGHUP)
         sigprocmask(SIG_UNBLOCK, &signals, nil)
     }
 }

@@ -213,7 +213,7 @@ struct SuggestionCommandTests {
             Binaries.daemon,
             ["--socket", scratch.socket, "--state-dir", scratch.stateDirectory, "--holiday-calendar", calendar.path],
             timeout: 20)
-        #expect(result.status == 1)
+        #expect(result.status == 78, "EX_CONFIG")
         #expect(result.stderr.contains("line 3: unknown kind \"day-off\""), "\(result.stderr)")
         #expect(result.stderr.contains(calendar.path))
         #expect(!FileManager.default.fileExists(atPath: scratch.socket))
@@ -224,7 +224,7 @@ struct SuggestionCommandTests {
                 "--socket", scratch.socket, "--state-dir", scratch.stateDirectory, "--holiday-calendar",
                 scratch.url.appendingPathComponent("none.txt").path,
             ], timeout: 20)
-        #expect(missing.status == 1)
+        #expect(missing.status == 78, "EX_CONFIG")
         #expect(missing.stderr.contains("cannot read the holiday calendar"))
     }
 }

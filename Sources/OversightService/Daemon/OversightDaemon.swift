@@ -19,9 +19,11 @@ import Musl
 /// ``prepare(_:logger:)`` does everything that can fail for a reason the operator must fix (lock held, socket
 /// in use, database unreadable) before any service runs; ``run()`` serves until graceful shutdown (SIGTERM,
 /// SIGINT), then stops taking connections, ends follow streams, lets calls in flight finish, drains the writer
-/// and exits.
+/// and exits. SIGHUP reloads the configuration (``reload()``).
 public final class OversightDaemon: Service, Sendable {
     private let configuration: DaemonConfiguration
+    /// The settings a reload can change (roles, holiday calendar, default evaluation rule).
+    private let settings: LiveSettings
     private let logger: Logger
     private let lock: StateDirectoryLock?
     private let log: SQLiteEventLog?
@@ -61,6 +63,7 @@ public final class OversightDaemon: Service, Sendable {
         listener: Listener
     ) {
         self.configuration = configuration
+        self.settings = LiveSettings(configuration)
         self.logger = logger
         self.lock = lock
         self.log = log
@@ -116,6 +119,14 @@ public final class OversightDaemon: Service, Sendable {
     }
 
     public func run() async throws {
+        // SIGHUP: reload. Ignored first, so that the signal never kills the daemon; Dispatch still reports it. A
+        // SIGHUP during start-up is kept (one) and handled once serving.
+        signal(SIGHUP, SIG_IGN)
+        let (hangups, hangup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let hangupSource = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangupSource.setEventHandler { hangup.yield() }
+        hangupSource.resume()
+
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
@@ -128,6 +139,8 @@ public final class OversightDaemon: Service, Sendable {
         let serverBox = Mutex<VarlinkServer?>(nil)
         let connections: @Sendable () -> Int = { serverBox.withLock { $0?.connectionCount ?? 0 } }
 
+        let settings = self.settings
+        let access = AccessControl(settings: settings, accounts: .system)
         var handlers: [any VarlinkInterfaceHandler] = []
         var writer: CommandWriter?
         var followers: FollowerHub?
@@ -142,7 +155,7 @@ public final class OversightDaemon: Service, Sendable {
                 }
             )
             commandWriter.start()
-            let gateway = CommandGateway(writer: commandWriter, identities: PeerIdentityResolver())
+            let gateway = CommandGateway(writer: commandWriter, identities: PeerIdentityResolver(), access: access)
             let queries = QueryRunner(reader: log.reader, threadPool: threadPool)
             let stateDirectory = configuration.stateDirectory
             let started = self.started
@@ -153,9 +166,9 @@ public final class OversightDaemon: Service, Sendable {
                 try InquiriesInterface(gateway: gateway, queries: queries),
                 try VotesInterface(gateway: gateway, queries: queries),
                 try StationsInterface(gateway: gateway, queries: queries),
-                try EvaluationsInterface(gateway: gateway, queries: queries),
+                try EvaluationsInterface(gateway: gateway, queries: queries) { settings.current.evaluationRule },
                 try ItemsInterface(gateway: gateway, queries: queries),
-                try SuggestionsInterface(gateway: gateway, queries: queries, calendar: configuration.workingCalendar),
+                try SuggestionsInterface(gateway: gateway, queries: queries) { settings.current.workingCalendar },
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,
@@ -170,6 +183,10 @@ public final class OversightDaemon: Service, Sendable {
             handlers = [CertificationHandler()]
         }
 
+        if log != nil {
+            // Every product method is checked against the caller's role before it reaches its handler.
+            handlers = handlers.map(access.guarding)
+        }
         let server = VarlinkServer(
             info: info, handlers: handlers, configuration: serverConfiguration, eventLoopGroup: group, logger: logger
         )
@@ -183,7 +200,10 @@ public final class OversightDaemon: Service, Sendable {
         notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener))"])
 
         await withTaskGroup(of: Void.self) { group in
-            if let interval = SystemdNotifier.watchdogInterval(), notifier.isEnabled {
+            group.addTask {
+                for await _ in hangups { self.reload() }
+            }
+            if configuration.watchdog, let interval = SystemdNotifier.watchdogInterval(), notifier.isEnabled {
                 // systemd restarts the service when these stop coming (WatchdogSec=).
                 let notifier = self.notifier
                 group.addTask {
@@ -194,6 +214,8 @@ public final class OversightDaemon: Service, Sendable {
                 }
             }
             try? await gracefulShutdown()
+            hangupSource.cancel()
+            hangup.finish()
             group.cancelAll()
         }
 
@@ -207,6 +229,43 @@ public final class OversightDaemon: Service, Sendable {
         if case .path(let path) = listener { unlink(path) }
         lock?.release()
         logger.info("Stopped")
+    }
+
+    /// Reads the configuration again and puts in force what can change at run time.
+    ///
+    /// The same command line and the file as it is now give the roles, the holiday calendar and the default
+    /// evaluation rule. An invalid configuration is logged and changes nothing. Tells systemd `RELOADING=1` (with
+    /// `MONOTONIC_USEC`), then `READY=1`.
+    func reload() {
+        notifier.notify(["RELOADING=1", "MONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())"])
+        guard let commandLine = configuration.commandLine, !configuration.varlinkCertification else {
+            logger.notice("Reload: nothing to reload")
+            notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener))"])
+            return
+        }
+        do {
+            let fresh = try DaemonConfiguration.resolve(commandLine)
+            settings.replace(with: fresh)
+            var restartOnly: [String] = []
+            if fresh.socketPath != configuration.socketPath { restartOnly.append("socket") }
+            if fresh.stateDirectory != configuration.stateDirectory { restartOnly.append("state-dir") }
+            if fresh.timeZone != configuration.timeZone { restartOnly.append("time-zone") }
+            if fresh.logLevel != configuration.logLevel { restartOnly.append("log-level") }
+            if fresh.watchdog != configuration.watchdog { restartOnly.append("watchdog") }
+            if !restartOnly.isEmpty {
+                logger.notice(
+                    "Reload: changed settings take effect at the next start",
+                    metadata: [LogKey.configuration: "\(restartOnly.joined(separator: ", "))"])
+            }
+            logger.notice(
+                "Configuration reloaded", metadata: [LogKey.configuration: "\(fresh.configurationFile ?? "defaults")"])
+            notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener)); configuration reloaded"])
+        } catch {
+            let reason = "\(error)".replacingOccurrences(of: "\n", with: " ")
+            logger.error(
+                "Reload failed; keeping the previous configuration", metadata: [LogKey.error: "\(reason)"])
+            notifier.notify(["READY=1", "STATUS=Reload failed, keeping the previous configuration: \(reason)"])
+        }
     }
 
     private func describe(_ listener: Listener) -> String {

@@ -8,6 +8,9 @@ import Varlink
 struct CommandGateway: Sendable {
     let writer: CommandWriter
     let identities: PeerIdentityResolver
+    /// Checked again here (after ``AccessControlledHandler``) so that nothing reaches the writer from a peer below
+    /// clerk, or below admin for `org.oversight.admin`.
+    let access: AccessControl
 
     /// Submits `execute` to the writer and answers `responder` when the batch is durable.
     ///
@@ -17,6 +20,12 @@ struct CommandGateway: Sendable {
         _ call: VarlinkCall, context: VarlinkCallContext, responder: VarlinkResponder,
         execute: @escaping @Sendable (inout CommandContext) throws -> [String: JSONValue]
     ) {
+        let needed: AccessRole = call.interface == AccessControl.adminInterface ? .admin : .clerk
+        guard access.allows(context.peer, needed) else {
+            context.logger.notice("Permission denied", metadata: [LogKey.role: "\(needed.rawValue)"])
+            responder.fail(.permissionDenied)
+            return
+        }
         let parameters = Parameters(call)
         let commandID: String?
         do {

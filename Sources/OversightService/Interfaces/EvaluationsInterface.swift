@@ -15,11 +15,17 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
     let interface: VarlinkInterface
     let gateway: CommandGateway
     let queries: QueryRunner
+    /// The rule in force (reloadable) for an evaluation recorded or opened without one.
+    let defaultRule: @Sendable () -> VerdictRule
 
-    init(gateway: CommandGateway, queries: QueryRunner) throws {
+    init(
+        gateway: CommandGateway, queries: QueryRunner,
+        defaultRule: @escaping @Sendable () -> VerdictRule = { .majorityOfEntitled }
+    ) throws {
         self.interface = try InterfaceResources.load("org.oversight.evaluations")
         self.gateway = gateway
         self.queries = queries
+        self.defaultRule = defaultRule
     }
 
     func handle(_ call: VarlinkCall, context: VarlinkCallContext, responder: VarlinkResponder) {
@@ -35,7 +41,7 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
                 )
                 let record = Evaluation.Record(
                     subject: try Self.subject(call), date: try parameters.date("date"), tally: tally,
-                    rule: try Self.rule(parameters), note: parameters.optionalString("note")
+                    rule: try Self.rule(parameters, default: defaultRule()), note: parameters.optionalString("note")
                 )
                 let dueDate = try parameters.optionalDate("reRectificationDueDate")
                 gateway.submit(call, context: context, responder: responder) { context in
@@ -48,7 +54,7 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
                 let opening = Evaluation.Opening(
                     subject: try Self.subject(call), date: try parameters.date("date"),
                     entitled: try parameters.int("entitled"), present: try parameters.int("present"),
-                    rule: try Self.rule(parameters), note: parameters.optionalString("note")
+                    rule: try Self.rule(parameters, default: defaultRule()), note: parameters.optionalString("note")
                 )
                 gateway.submit(call, context: context, responder: responder) { context in
                     let id = try Self.nextID(date: opening.date, context)
@@ -294,9 +300,10 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
         }
     }
 
-    /// The optional `rule`; the default is the majority of all members entitled.
-    private static func rule(_ parameters: Parameters) throws -> VerdictRule {
-        guard let text = parameters.optionalString("rule") else { return .majorityOfEntitled }
+    /// The optional `rule`; without one, `defaultRule` (`evaluation-rule` of the configuration, by default the
+    /// majority of all members entitled).
+    private static func rule(_ parameters: Parameters, default defaultRule: VerdictRule) throws -> VerdictRule {
+        guard let text = parameters.optionalString("rule") else { return defaultRule }
         guard let rule = VerdictRule(text) else {
             throw parameters.invalid(
                 "rule",

@@ -14,19 +14,22 @@ struct SuggestionsInterface: VarlinkInterfaceHandler {
     let interface: VarlinkInterface
     let gateway: CommandGateway
     let queries: QueryRunner
-    /// The office's working days, for the 7-working-day return clock.
-    let calendar: WorkingCalendar
+    /// The office's working days in force (reloadable), for the 7-working-day return clock.
+    let currentCalendar: @Sendable () -> WorkingCalendar
 
-    init(gateway: CommandGateway, queries: QueryRunner, calendar: WorkingCalendar = .mondayToFriday) throws {
+    init(
+        gateway: CommandGateway, queries: QueryRunner,
+        calendar: @escaping @Sendable () -> WorkingCalendar = { .mondayToFriday }
+    ) throws {
         self.interface = try InterfaceResources.load("org.oversight.suggestions")
         self.gateway = gateway
         self.queries = queries
-        self.calendar = calendar
+        self.currentCalendar = calendar
     }
 
     func handle(_ call: VarlinkCall, context: VarlinkCallContext, responder: VarlinkResponder) {
         let parameters = Parameters(call)
-        let calendar = self.calendar
+        let calendar = currentCalendar()
         do {
             switch call.methodName {
             case "Submit":
@@ -151,7 +154,7 @@ struct SuggestionsInterface: VarlinkInterfaceHandler {
         _ command: Suggestion.Command, id: SuggestionID, _ call: VarlinkCall, _ context: VarlinkCallContext,
         _ responder: VarlinkResponder
     ) {
-        let calendar = self.calendar
+        let calendar = currentCalendar()
         gateway.submit(call, context: context, responder: responder) { context in
             try Self.execute(command, id: id, &context, calendar: calendar)
         }

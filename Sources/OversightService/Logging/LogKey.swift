@@ -12,4 +12,6 @@ enum LogKey {
     static let stateDirectory = "ov.state.directory"
     static let events = "ov.events"
     static let followers = "ov.followers"
+    static let role = "ov.role"
+    static let configuration = "ov.configuration"
 }

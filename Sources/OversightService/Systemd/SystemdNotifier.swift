@@ -6,7 +6,7 @@ import Glibc
 import Musl
 #endif
 
-/// Sends sd_notify(3) messages (`READY=1`, `STATUS=…`, `STOPPING=1`) to the socket named by `NOTIFY_SOCKET`.
+/// Sends sd_notify(3) messages (`READY=1`, `STATUS=…`, `RELOADING=1`, `STOPPING=1`) to the socket named by `NOTIFY_SOCKET`.
 ///
 /// Does nothing when the variable is unset (the daemon was not started by systemd with `Type=notify`).
 /// Abstract socket addresses (`@name`) are supported.
@@ -27,6 +27,13 @@ struct SystemdNotifier: Sendable {
         }
         if let pid = environment["WATCHDOG_PID"].flatMap({ Int32($0) }), pid != getpid() { return nil }
         return .microseconds(microseconds / 2)
+    }
+
+    /// `CLOCK_MONOTONIC` in microseconds, for `MONOTONIC_USEC=` next to `RELOADING=1`.
+    static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
     }
 
     /// Whether notifications are sent anywhere.

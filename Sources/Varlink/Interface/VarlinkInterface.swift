@@ -36,6 +36,11 @@ public struct VarlinkInterface: Sendable {
         methods[name]?.requiresMore ?? false
     }
 
+    /// The names of the input parameters of the method `name`, in declaration order; empty for an unknown method.
+    public func parameterNames(method name: String) -> [String] {
+        methods[name]?.input.map(\.name) ?? []
+    }
+
     /// Whether the interface declares the error `name` (bare name, such as `NotEnoughEnergy`).
     public func hasError(_ name: String) -> Bool {
         errors[name] != nil

@@ -12,8 +12,9 @@ extension OversightCtl {
                 (an inquiry round's answer), --handling-report TOPIC (a topic's handling report; a dissatisfied \
                 verdict sends the topic back for re-rectification, due 90 days later unless \
                 --re-rectification-due is given), --suggestion ID [--department CODE] (a suggestion's reply).
-                Rule: by default the verdict is satisfied when satisfied votes exceed half of the members entitled, \
-                basically satisfied when satisfied + basically satisfied do, else dissatisfied; --rule present \
+                Rule: without --rule the daemon's evaluation-rule setting applies, by default: the verdict is \
+                satisfied when satisfied votes exceed half of the members entitled, basically satisfied when \
+                satisfied + basically satisfied do, else dissatisfied; --rule present \
                 counts against those present, --threshold changes one half (e.g. 0.6 or 2/3). A quorum (more than \
                 half of those entitled present) is required; the tally must add up to the members present.
                 Either record the whole tally at once, or open, cast one ballot per member present, and close.

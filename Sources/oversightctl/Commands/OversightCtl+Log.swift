@@ -82,7 +82,7 @@ extension OversightCtl.Log {
                 }
             } catch let error as VarlinkError {
                 await connection.close()
-                CLIOutput.error(ErrorWords.describe(error))
+                CLIOutput.error(ErrorWords.describe(error, method: "org.oversight.log.Follow"))
                 throw ExitCode(ErrorWords.exitCode(error))
             } catch {
                 await connection.close()

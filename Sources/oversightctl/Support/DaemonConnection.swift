@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import Varlink
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The CLI's link to oversightd: one connection per command, and errors put into words.
 struct DaemonConnection {
     let client: VarlinkClient
@@ -27,7 +31,7 @@ struct DaemonConnection {
             return try await client.call(method, parameters)
         } catch let error as VarlinkError {
             await client.close()
-            CLIOutput.error(ErrorWords.describe(error))
+            CLIOutput.error(ErrorWords.describe(error, method: method, recording: parameters["commandId"] != nil))
             throw ExitCode(ErrorWords.exitCode(error))
         } catch {
             await client.close()
@@ -42,8 +46,8 @@ struct DaemonConnection {
 
 /// Turns varlink errors from the daemon into sentences for the clerk.
 enum ErrorWords {
-    /// A sentence describing `error`.
-    static func describe(_ error: VarlinkError) -> String {
+    /// A sentence describing `error`, the reply to `method` (a recording method when `recording`).
+    static func describe(_ error: VarlinkError, method: String? = nil, recording: Bool = false) -> String {
         let parameters = error.parameters
         let short = error.name.split(separator: ".").last.map(String.init) ?? error.name
         if let message = parameters["message"]?.stringValue {
@@ -77,10 +81,28 @@ enum ErrorWords {
             return "the daemon does not offer \(parameters.values.first?.stringValue ?? error.name) "
                 + "(is oversightctl the same version as oversightd?)"
         case "PermissionDenied":
-            return "permission denied: your user may not do this"
+            return permissionDenied(method: method, recording: recording)
         default:
             return "\(error.name) \(JSONValue.object(parameters).jsonString)"
         }
+    }
+
+    /// Names the role the call needs (the daemon's rule: `org.oversight.admin` needs admin, a recording method
+    /// clerk, anything else reader) and says how to get it.
+    static func permissionDenied(method: String?, recording: Bool) -> String {
+        let role: String
+        if method?.hasPrefix("org.oversight.admin.") == true {
+            role = "admin"
+        } else if recording {
+            role = "clerk"
+        } else {
+            role = "reader"
+        }
+        let uid = geteuid()
+        let user = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(uid)"
+        return "permission denied: \(method ?? "this call") needs the \(role) role, which the user \(user) does not "
+            + "hold; an administrator can grant it in the [roles] section of /etc/oversight/oversightd.conf and "
+            + "reload oversightd (systemctl reload oversightd)"
     }
 
     /// The exit status for `error`: 75 (EX_TEMPFAIL) when retrying later can help, 77 for permission, else 1.
