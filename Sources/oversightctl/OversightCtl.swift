@@ -16,7 +16,8 @@ struct OversightCtl: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Department.self, Topic.self, Summary.self, Inquiry.self, Vote.self, Station.self, Evaluation.self,
+            Department.self, Topic.self, Summary.self, Report.self, Inquiry.self, Vote.self, Station.self,
+            Evaluation.self,
             Item.self, Suggestion.self, Log.self,
             Verify.self,
             Status.self,

@@ -4,7 +4,8 @@ import OversightDomain
 import OversightStore
 import Varlink
 
-/// `org.oversight.reports`: the year summary and the department scorecard, read from the read models.
+/// `org.oversight.reports`: the year summary, the department scorecard and the year's, a department's and a
+/// topic's report, read from the read models in one read transaction each.
 struct ReportsInterface: VarlinkInterfaceHandler {
     let interface: VarlinkInterface
     let queries: QueryRunner
@@ -40,12 +41,47 @@ struct ReportsInterface: VarlinkInterfaceHandler {
                             encoding: DepartmentScorecard.compute(db, year: year, asOf: asOf.description))
                     ]
                 }
+            case "Year":
+                let year = try Self.year(parameters)
+                queries.answer(call, responder) { db in
+                    ["report": try JSONValue(encoding: YearReport.compute(db, year: year, asOf: asOf.description))]
+                }
+            case "Department":
+                let code = try parameters.departmentCode("code").rawValue
+                let year = try Self.year(parameters)
+                queries.answer(call, responder) { db in
+                    guard
+                        let report = try DepartmentReport.compute(
+                            db, department: code, year: year, asOf: asOf.description)
+                    else {
+                        throw VarlinkError(
+                            "org.oversight.reports.DepartmentNotFound", parameters: ["id": .string(code)])
+                    }
+                    return ["report": try JSONValue(encoding: report)]
+                }
+            case "Topic":
+                let id = try parameters.topicID("id").rawValue
+                queries.answer(call, responder) { db in
+                    guard let report = try TopicReport.compute(db, topic: id, asOf: asOf.description) else {
+                        throw VarlinkError("org.oversight.reports.TopicNotFound", parameters: ["id": .string(id)])
+                    }
+                    return ["report": try JSONValue(encoding: report)]
+                }
             default:
                 responder.fail(.methodNotImplemented(call.methodName))
             }
         } catch {
             responder.fail(ErrorMapping.varlinkError(error, interface: call.interface))
         }
+    }
+
+    /// The required `year` parameter, within the years the domain accepts.
+    private static func year(_ parameters: Parameters) throws -> Int {
+        let year = try parameters.int("year")
+        guard Topic.years.contains(year) else {
+            throw parameters.invalid("year", "year must be between 2000 and 2100, not \(year)")
+        }
+        return year
     }
 
     /// An optional calendar day parameter.
