@@ -236,7 +236,7 @@ extension YearReport {
                   COUNT(CASE WHEN i.state = 'answered' THEN 1 END) AS answered,
                   COUNT(CASE WHEN i.state = 'accepted' THEN 1 END) AS accepted,
                   COUNT(CASE WHEN i.state = 'reopened' THEN 1 END) AS reopened,
-                  COUNT(CASE WHEN \(ItemOverdue.condition("i")) THEN 1 END) AS overdue
+                  COUNT(CASE WHEN \(ItemRow.overdueCondition("i")) THEN 1 END) AS overdue
                 FROM item i LEFT JOIN department d ON d.code = i.lead_department
                 WHERE i.year = ? AND i.lead_department IS NOT NULL
                 GROUP BY i.lead_department ORDER BY total DESC, code
