@@ -8,6 +8,12 @@ import Testing
 /// daemon kept equals a rebuild from the log, table by table.
 @Suite(.serialized)
 struct DemoYearTests {
+    /// Starts a daemon the way `Scripts/demo` does (with the 2024 holiday calendar) on `scratch`.
+    static func startDemoDaemon(_ scratch: Scratch) throws -> Daemon {
+        let calendar = TestTools.packageRoot.appendingPathComponent("deploy/holidays/cn-2024.txt").path
+        return try Daemon(scratch: scratch, extraArguments: ["--holiday-calendar", calendar])
+    }
+
     /// Loads the demo year into a fresh daemon with `Scripts/demo-data`.
     static func loadDemo(_ daemon: Daemon) throws -> CommandResult {
         try run(
@@ -19,8 +25,7 @@ struct DemoYearTests {
 
     @Test func `the demo year reproduces the seed's figures and every read model equals a rebuild`() throws {
         let scratch = try Scratch()
-        let calendar = TestTools.packageRoot.appendingPathComponent("deploy/holidays/cn-2024.txt").path
-        let daemon = try Daemon(scratch: scratch, extraArguments: ["--holiday-calendar", calendar])
+        let daemon = try Self.startDemoDaemon(scratch)
         let load = try Self.loadDemo(daemon)
         try #require(load.status == 0, "demo-data failed: \(load.stderr)")
 

@@ -12,7 +12,7 @@ struct ReportTests {
 
     @Test func `the demo year's reports match the goldens, read back as CSV and XML, and render in Chromium`() throws {
         let scratch = try Scratch()
-        let daemon = try Daemon(scratch: scratch)
+        let daemon = try DemoYearTests.startDemoDaemon(scratch)
         let load = try DemoYearTests.loadDemo(daemon)
         try #require(load.status == 0, "demo-data failed: \(load.stderr)")
         let directory = scratch.url
