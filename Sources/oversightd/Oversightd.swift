@@ -20,6 +20,7 @@ struct Oversightd: AsyncParsableCommand {
 
             Example:
               oversightd --socket /tmp/ov/oversightd.sock --state-dir /tmp/ov/state
+              oversightd --restore /var/lib/oversight/backups/2024-12-31.sqlite --state-dir /var/lib/oversight
             """,
         version: OversightVersion.current
     )
@@ -50,12 +51,23 @@ struct Oversightd: AsyncParsableCommand {
             valueName: "file"))
     var holidayCalendar: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Install a backup as the state directory's event log, then exit: the daemon must be stopped (the state "
+                + "directory's lock is taken), the file's hash chain must verify, the database in place is kept as "
+                + "oversight.sqlite.before-restore-<time>, and the read models are rebuilt.",
+            valueName: "file"))
+    var restore: String?
+
     @Flag(
         name: .customLong("varlink-certification"),
         help: "Serve org.varlink.certification only (protocol certification).")
     var varlinkCertification = false
 
     func validate() throws {
+        if restore != nil, varlinkCertification {
+            throw ValidationError("--restore and --varlink-certification cannot be used together.")
+        }
         guard TimeZone(identifier: timeZone) != nil else {
             throw ValidationError("Unknown time zone '\(timeZone)'; use a name such as Asia/Shanghai.")
         }
@@ -69,6 +81,16 @@ struct Oversightd: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: "oversightd")
+        if let restore {
+            do {
+                let lines = try StateRestore.run(from: restore, stateDirectory: stateDirectory, logger: logger)
+                for line in lines { print(line) }
+                return
+            } catch {
+                FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
+                throw ExitCode(StateRestore.exitCode(for: error))
+            }
+        }
         let daemon: OversightDaemon
         do {
             var configuration = DaemonConfiguration(

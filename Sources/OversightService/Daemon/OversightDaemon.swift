@@ -156,6 +156,7 @@ public final class OversightDaemon: Service, Sendable {
                 try EvaluationsInterface(gateway: gateway, queries: queries),
                 try ItemsInterface(gateway: gateway, queries: queries),
                 try SuggestionsInterface(gateway: gateway, queries: queries, calendar: configuration.workingCalendar),
+                try AdminInterface(log: log),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,
