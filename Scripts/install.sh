@@ -47,6 +47,9 @@ SYSUSERS=/etc/sysusers.d/oversight.conf
 TMPFILES=/etc/tmpfiles.d/oversight.conf
 CONF_DIR=/etc/oversight
 DOC_DIR=/usr/local/share/doc/oversight
+# Every file install.sh installed, one a line, for --uninstall.
+MANIFEST=/usr/local/share/oversight/installed-files
+INSTALLED=()
 
 # The live system is touched only without --prefix and --dry-run.
 LIVE=1
@@ -76,6 +79,7 @@ put() {
         act install -D -m "$mode" "$source" "$target"
         [ "$DRY_RUN" = 1 ] || say "installed: $3"
     fi
+    INSTALLED+=("$3")
 }
 remove() {
     local target=$PREFIX$1
@@ -100,11 +104,26 @@ if [ "$UNINSTALL" = 1 ]; then
         "$DOC_DIR/README.md" "$DOC_DIR/OPERATIONS.md" "$DOC_DIR/ARCHITECTURE.md"; do
         remove "$file"
     done
-    for bundle in "$PREFIX$BIN_DIR"/Oversight_*.resources; do
-        [ -d "$bundle" ] || continue
-        act rm -rf "$bundle"
-        say "removed: $BIN_DIR/$(basename "$bundle")"
-    done
+    # The resource bundles next to the binaries (names depend on the build): from the manifest.
+    if [ -f "$PREFIX$MANIFEST" ]; then
+        while IFS= read -r file; do
+            case "$file" in
+                "$BIN_DIR"/*.resources/*)
+                    bundle=${file#"$BIN_DIR"/}
+                    bundle=$BIN_DIR/${bundle%%/*}
+                    if [ -d "$PREFIX$bundle" ]; then
+                        act rm -rf "$PREFIX$bundle"
+                        say "removed: $bundle"
+                    fi
+                    ;;
+                *) remove "$file" ;;
+            esac
+        done <"$PREFIX$MANIFEST"
+        remove "$MANIFEST"
+        if [ -d "$PREFIX$(dirname "$MANIFEST")" ]; then
+            act rmdir --ignore-fail-on-non-empty "$PREFIX$(dirname "$MANIFEST")"
+        fi
+    fi
     if [ -d "$PREFIX$DOC_DIR" ]; then act rmdir --ignore-fail-on-non-empty "$PREFIX$DOC_DIR"; fi
     if [ "$SYSTEMD_PID1" = 1 ] && [ "$LIVE" = 1 ]; then systemctl daemon-reload; fi
     say "kept: /var/lib/oversight (the data), $CONF_DIR/oversightd.conf if any, and the oversight user"
@@ -150,6 +169,11 @@ fi
 for doc in README.md docs/OPERATIONS.md docs/ARCHITECTURE.md; do
     if [ -f "$ROOT/$doc" ]; then put 0644 "$ROOT/$doc" "$DOC_DIR/$(basename "$doc")"; fi
 done
+
+if [ "$DRY_RUN" = 0 ]; then
+    mkdir -p "$PREFIX$(dirname "$MANIFEST")"
+    printf '%s\n' "${INSTALLED[@]}" | sort -u >"$PREFIX$MANIFEST"
+fi
 
 # 3. The user and directories, then the socket.
 live systemd-sysusers "$SYSUSERS"

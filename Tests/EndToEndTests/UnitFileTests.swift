@@ -184,9 +184,10 @@ struct UnitFileTests {
         for (path, _) in installed {
             #expect(!FileManager.default.fileExists(atPath: stage.appendingPathComponent(path).path), "\(path)")
         }
-        #expect(
-            !FileManager.default.fileExists(
-                atPath: stage.appendingPathComponent("usr/local/bin/Oversight_OversightService.resources").path))
+        let leftInBin =
+            (try? FileManager.default.contentsOfDirectory(atPath: stage.appendingPathComponent("usr/local/bin").path))
+            ?? []
+        #expect(leftInBin.isEmpty, "the binaries and every resource bundle are removed: \(leftInBin)")
         #expect(FileManager.default.fileExists(atPath: data.path))
         #expect(FileManager.default.fileExists(atPath: configuration.path))
 
