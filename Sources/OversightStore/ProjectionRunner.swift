@@ -63,6 +63,23 @@ struct ProjectionRunner: Sendable {
         }
     }
 
+    /// Drops, recreates and replays the named projections (every one when `names` is nil), in registration order.
+    ///
+    /// - Returns: The names rebuilt.
+    /// - Throws: ``StoreError/unknownProjection(name:known:)`` before touching anything when a name is unknown.
+    func rebuild(named names: Set<String>?, _ db: Database) throws -> [String] {
+        let known = projections.map(\.name)
+        if let names, let unknown = names.sorted().first(where: { !known.contains($0) }) {
+            throw StoreError.unknownProjection(name: unknown, known: known)
+        }
+        var rebuilt: [String] = []
+        for projection in projections where names?.contains(projection.name) ?? true {
+            try rebuild(projection, db)
+            rebuilt.append(projection.name)
+        }
+        return rebuilt
+    }
+
     private func rebuild(_ projection: any Projection, _ db: Database) throws {
         try projection.dropTables(db)
         try projection.createTables(db)

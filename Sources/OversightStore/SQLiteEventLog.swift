@@ -13,9 +13,9 @@ import Logging
 public final class SQLiteEventLog: EventLog {
     /// The database file's path.
     public let path: String
-    private let pool: DatabasePool
-    private let runner: ProjectionRunner
-    private let logger: Logger
+    let pool: DatabasePool
+    let runner: ProjectionRunner
+    let logger: Logger
 
     /// The pool, for read-model queries; its reads never wait for writes.
     public var reader: any DatabaseReader { pool }

@@ -17,6 +17,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateProjection(name: String)
     /// The database file cannot be opened (missing, unreadable, or not an Oversight event log).
     case cannotOpen(path: String, reason: String)
+    /// No registered projection has this name; nothing was changed.
+    case unknownProjection(name: String, known: [String])
 
     /// A sentence the user can act on.
     public var description: String {
@@ -41,6 +43,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "two projections are named \(name); give each projection a unique name"
         case .cannotOpen(let path, let reason):
             "cannot open the event log at \(path): \(reason)"
+        case .unknownProjection(let name, let known):
+            "no read model is named \(name); the read models are \(known.joined(separator: ", "))"
         }
     }
 

@@ -21,6 +21,7 @@ struct OversightCtl: AsyncParsableCommand {
             Item.self, Suggestion.self, Log.self,
             Verify.self,
             Status.self,
+            Admin.self,
         ]
     )
 }

@@ -26,6 +26,7 @@ struct Oversightd: AsyncParsableCommand {
 
             Example:
               oversightd --socket /tmp/ov/oversightd.sock --state-dir /tmp/ov/state
+              oversightd --restore /var/lib/oversight/backups/2024-12-31.sqlite --state-dir /var/lib/oversight
             """,
         version: OversightVersion.current
     )
@@ -67,12 +68,23 @@ struct Oversightd: AsyncParsableCommand {
             valueName: "file"))
     var holidayCalendar: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Install a backup as the state directory's event log, then exit: the daemon must be stopped (the state "
+                + "directory's lock is taken), the file's hash chain must verify, the database in place is kept as "
+                + "oversight.sqlite.before-restore-<time>, and the read models are rebuilt.",
+            valueName: "file"))
+    var restore: String?
+
     @Flag(
         name: .customLong("varlink-certification"),
         help: "Serve org.varlink.certification only (protocol certification).")
     var varlinkCertification = false
 
     func validate() throws {
+        if restore != nil, varlinkCertification {
+            throw ValidationError("--restore and --varlink-certification cannot be used together.")
+        }
         if let timeZone, TimeZone(identifier: timeZone) == nil {
             throw ValidationError("Unknown time zone '\(timeZone)'; use a name such as Asia/Shanghai.")
         }
@@ -100,6 +112,17 @@ struct Oversightd: AsyncParsableCommand {
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: "oversightd")
+        if let restore {
+            do {
+                let lines = try StateRestore.run(
+                    from: restore, stateDirectory: configuration.stateDirectory, logger: logger)
+                for line in lines { print(line) }
+                return
+            } catch {
+                FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))
+                throw ExitCode(StateRestore.exitCode(for: error))
+            }
+        }
         let daemon: OversightDaemon
         do {
             daemon = try OversightDaemon.prepare(configuration, logger: logger)

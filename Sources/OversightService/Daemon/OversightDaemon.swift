@@ -169,6 +169,7 @@ public final class OversightDaemon: Service, Sendable {
                 try EvaluationsInterface(gateway: gateway, queries: queries) { settings.current.evaluationRule },
                 try ItemsInterface(gateway: gateway, queries: queries),
                 try SuggestionsInterface(gateway: gateway, queries: queries) { settings.current.workingCalendar },
+                try AdminInterface(log: log),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,

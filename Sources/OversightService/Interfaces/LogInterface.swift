@@ -58,12 +58,18 @@ struct LogInterface: VarlinkInterfaceHandler {
                 threadPool.run(call, responder) {
                     let head = try log.head()
                     let current = status()
+                    let projections = try log.projectionCheckpoints().map { checkpoint -> JSONValue in
+                        .object([
+                            "name": .string(checkpoint.name), "version": .int(Int64(checkpoint.version)),
+                            "position": .int(checkpoint.position), "lag": .int(head.position - checkpoint.position),
+                        ])
+                    }
                     return [
                         "version": .string(current.version), "headPosition": .int(head.position),
                         "headHash": .string(head.hash.hex), "databaseBytes": .int(try log.databaseSize()),
                         "uptimeSeconds": .double(current.uptimeSeconds),
                         "connections": .int(Int64(current.connections)),
-                        "stateDirectory": .string(current.stateDirectory),
+                        "stateDirectory": .string(current.stateDirectory), "projections": .array(projections),
                     ]
                 }
             default:

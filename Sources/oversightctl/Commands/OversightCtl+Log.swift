@@ -130,7 +130,10 @@ extension OversightCtl {
     /// `oversightctl status`.
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The daemon's version, log head, database size and uptime.")
+            abstract:
+                "The daemon's version, uptime, log head, database size, connections, and each read model's position.",
+            discussion: "A read model's lag is the log head minus its position (0: it has applied every event)."
+        )
 
         @OptionGroup var options: GlobalOptions
 
@@ -159,6 +162,15 @@ extension OversightCtl {
                 ["Connections:", String(reply["connections"]?.intValue ?? 0)],
             ]
             CLIOutput.line(table.render())
+            var projections = TextTable(headers: ["PROJECTION", "VERSION", "POSITION", "LAG"])
+            projections.rows = (reply["projections"]?.arrayValue ?? []).map { projection in
+                [
+                    projection["name"]?.stringValue ?? "", String(projection["version"]?.intValue ?? 0),
+                    String(projection["position"]?.intValue ?? 0), String(projection["lag"]?.intValue ?? 0),
+                ]
+            }
+            CLIOutput.line("")
+            CLIOutput.line(projections.render())
         }
     }
 }
