@@ -58,10 +58,9 @@ extension OversightCtl.Department {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.departments.List")
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.departments.List") else {
+                return
+            }
             let departments = reply["departments"]?.arrayValue ?? []
             var table = TextTable(headers: ["CODE", "NAME"])
             table.rows = departments.map { [$0["code"]?.stringValue ?? "", $0["name"]?.stringValue ?? ""] }
@@ -76,12 +75,10 @@ private func runDepartmentCommand(
     _ options: GlobalOptions, _ method: String, code: String, name: String, commandID: String,
     describe: (Int64) -> String
 ) async throws {
-    let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call(
-        "org.oversight.departments.\(method)",
-        ["code": .string(code), "name": .string(name), "commandId": .string(commandID)]
-    )
-    await connection.close()
-    if options.json { return CLIOutput.json(.object(reply)) }
+    guard
+        let reply = try await DaemonConnection.request(
+            options, "org.oversight.departments.\(method)",
+            ["code": .string(code), "name": .string(name), "commandId": .string(commandID)])
+    else { return }
     CLIOutput.line(describe(reply["position"]?.intValue ?? 0))
 }

@@ -159,10 +159,8 @@ enum EvaluationText {
 private func runEvaluationCommand(
     _ options: GlobalOptions, method: String, parameters: [String: JSONValue], verb: String
 ) async throws {
-    let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call("org.oversight.evaluations.\(method)", parameters)
-    await connection.close()
-    if options.json { return CLIOutput.json(.object(reply)) }
+    guard let reply = try await DaemonConnection.request(options, "org.oversight.evaluations.\(method)", parameters)
+    else { return }
     CLIOutput.line(EvaluationText.summary(reply["evaluation"], verb: verb))
     if let line = EvaluationText.sentBack(reply["sentBack"]) { CLIOutput.line(line) }
 }
@@ -237,10 +235,8 @@ extension OversightCtl.Evaluation {
             ]
             parameters["rule"] = try rule.text().map(JSONValue.string)
             parameters["note"] = note.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.evaluations.Open", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.evaluations.Open", parameters)
+            else { return }
             CLIOutput.line(reply["evaluation"]?["id"]?.stringValue ?? "?")
         }
     }
@@ -310,10 +306,8 @@ extension OversightCtl.Evaluation {
             parameters["department"] = department.map(JSONValue.string)
             parameters["verdict"] = verdict.map(JSONValue.string)
             parameters["state"] = state.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.evaluations.List", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.evaluations.List", parameters)
+            else { return }
             var table = TextTable(headers: [
                 "ID", "DATE", "KIND", "SUBJECT", "DEPT", "应到", "实到", "满意", "基本满意", "不满意", "未投票", "RATE",
                 "VERDICT",
@@ -349,10 +343,10 @@ extension OversightCtl.Evaluation {
         @Argument(help: "Evaluation id.") var id: String
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.evaluations.Show", ["id": .string(id)])
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.evaluations.Show", ["id": .string(id)])
+            else { return }
             guard let evaluation = reply["evaluation"] else { return }
             let number = { (key: String) in evaluation[key]?.intValue.map(String.init) }
             let fields: [(String, String?)] = [

@@ -21,10 +21,8 @@ extension OversightCtl {
 func runInquiryCommand(
     _ options: GlobalOptions, method: String, parameters: [String: JSONValue], verb: String
 ) async throws {
-    let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call("org.oversight.inquiries.\(method)", parameters)
-    await connection.close()
-    if options.json { return CLIOutput.json(.object(reply)) }
+    guard let reply = try await DaemonConnection.request(options, "org.oversight.inquiries.\(method)", parameters)
+    else { return }
     let inquiry = reply["inquiry"]
     let id = inquiry?["id"]?.stringValue ?? "?"
     let state = inquiry?["state"]?.stringValue ?? "?"
@@ -62,10 +60,9 @@ extension OversightCtl.Inquiry {
             parameters["term"] = term.map { .int(Int64($0)) }
             parameters["topicId"] = topicID.map(JSONValue.string)
             parameters["committee"] = committee.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.inquiries.Schedule", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(options, "org.oversight.inquiries.Schedule", parameters)
+            else { return }
             CLIOutput.line(reply["inquiry"]?["id"]?.stringValue ?? "?")
         }
     }
@@ -99,10 +96,10 @@ extension OversightCtl.Inquiry {
             ]
             parameters["answerSummary"] = answer.map(JSONValue.string)
             parameters["date"] = date.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.inquiries.RecordRound", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.inquiries.RecordRound", parameters)
+            else { return }
             let round = reply["round"]
             CLIOutput.line(
                 "Recorded round \(round?["round"]?.intValue ?? 0) of \(reply["inquiry"]?["id"]?.stringValue ?? "?"): "
@@ -178,10 +175,8 @@ extension OversightCtl.Inquiry {
             parameters["year"] = year.map { .int(Int64($0)) }
             parameters["state"] = state.map(JSONValue.string)
             parameters["topicId"] = topicID.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.inquiries.List", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.inquiries.List", parameters)
+            else { return }
             var table = TextTable(headers: ["ID", "DATE", "SESSION", "STATE", "ROUNDS", "TOPIC", "DUE", "SUBJECT"])
             table.rows = (reply["inquiries"]?.arrayValue ?? []).map { inquiry in
                 [
@@ -216,11 +211,11 @@ extension OversightCtl.Inquiry {
         var asOf: String?
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call(
-                "org.oversight.inquiries.Show", ["id": .string(id), "asOf": .string(asOf ?? todayString())])
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.inquiries.Show",
+                    ["id": .string(id), "asOf": .string(asOf ?? todayString())])
+            else { return }
             guard let inquiry = reply["inquiry"] else { return }
             let fields: [(String, String?)] = [
                 ("Inquiry", inquiry["id"]?.stringValue), ("Subject", inquiry["subject"]?.stringValue),

@@ -27,10 +27,9 @@ extension OversightCtl {
 private func runItemCommand(
     _ options: GlobalOptions, method: String, parameters: [String: JSONValue], verb: String
 ) async throws {
-    let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call("org.oversight.items.\(method)", parameters)
-    await connection.close()
-    if options.json { return CLIOutput.json(.object(reply)) }
+    guard let reply = try await DaemonConnection.request(options, "org.oversight.items.\(method)", parameters) else {
+        return
+    }
     let item = reply["item"]
     let id = item?["id"]?.stringValue ?? "?"
     let state = item?["state"]?.stringValue ?? "?"
@@ -82,10 +81,9 @@ extension OversightCtl.Item {
             ]
             parameters["lead"] = lead.map(JSONValue.string)
             parameters["dueDate"] = dueDate.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.items.Add", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.items.Add", parameters) else {
+                return
+            }
             CLIOutput.line(reply["item"]?["id"]?.stringValue ?? "?")
         }
     }
@@ -287,10 +285,9 @@ extension OversightCtl.Item {
             parameters["aspect"] = aspect.map(JSONValue.string)
             parameters["year"] = year.map { .int(Int64($0)) }
             parameters["kind"] = kind.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.items.List", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.items.List", parameters) else {
+                return
+            }
             var table = TextTable(
                 headers: ["ID", "KIND", "STATE", "DUE", "!", "DEPARTMENTS", "PARENT", "ASPECT", "TEXT"])
             table.maximumCellWidth = 40
@@ -328,11 +325,10 @@ extension OversightCtl.Item {
         var asOf: String?
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call(
-                "org.oversight.items.Show", ["id": .string(id), "asOf": .string(asOf ?? todayString())])
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.items.Show", ["id": .string(id), "asOf": .string(asOf ?? todayString())])
+            else { return }
             guard let item = reply["item"] else { return }
             let overdue = item["overdue"]?.boolValue == true ? " (overdue as of \(asOf ?? todayString()))" : ""
             let fields: [(String, String?)] = [

@@ -22,10 +22,9 @@ extension OversightCtl {
 func runStationCommand(
     _ options: GlobalOptions, method: String, parameters: [String: JSONValue], verb: String
 ) async throws {
-    let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call("org.oversight.stations.\(method)", parameters)
-    await connection.close()
-    if options.json { return CLIOutput.json(.object(reply)) }
+    guard let reply = try await DaemonConnection.request(options, "org.oversight.stations.\(method)", parameters) else {
+        return
+    }
     let station = reply["station"]
     CLIOutput.line(
         "\(verb) \(station?["id"]?.stringValue ?? "?") \(station?["name"]?.stringValue ?? ""): "
@@ -55,10 +54,8 @@ extension OversightCtl.Station {
                 "commandId": .string(commandID.value),
             ]
             parameters["note"] = note.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.stations.Register", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.stations.Register", parameters)
+            else { return }
             CLIOutput.line(reply["station"]?["id"]?.stringValue ?? "?")
         }
     }
@@ -164,10 +161,8 @@ extension OversightCtl.Station {
             var parameters: [String: JSONValue] = [:]
             parameters["place"] = place.map(JSONValue.string)
             parameters["state"] = state.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.stations.List", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.stations.List", parameters)
+            else { return }
             var table = TextTable(
                 headers: ["ID", "NAME", "PLACE", "REGISTERED", "RECEPTIONS", "PEOPLE", "LAST", "STATE"])
             table.rows = (reply["stations"]?.arrayValue ?? []).map { station in
@@ -194,10 +189,10 @@ extension OversightCtl.Station {
         @Argument(help: "Station id.") var id: String
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.stations.Show", ["id": .string(id)])
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.stations.Show", ["id": .string(id)])
+            else { return }
             guard let station = reply["station"] else { return }
             let fields: [(String, String?)] = [
                 ("Station", station["id"]?.stringValue), ("Name", station["name"]?.stringValue),

@@ -26,10 +26,8 @@ extension OversightCtl {
 func runSuggestionCommand(
     _ options: GlobalOptions, method: String, parameters: [String: JSONValue], verb: String
 ) async throws {
-    let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call("org.oversight.suggestions.\(method)", parameters)
-    await connection.close()
-    if options.json { return CLIOutput.json(.object(reply)) }
+    guard let reply = try await DaemonConnection.request(options, "org.oversight.suggestions.\(method)", parameters)
+    else { return }
     let suggestion = reply["suggestion"]
     var line = "\(verb) \(suggestion?["id"]?.stringValue ?? "?"): state \(suggestion?["state"]?.stringValue ?? "?")"
     if let due = suggestion?["dueDate"]?.stringValue,
@@ -71,10 +69,9 @@ extension OversightCtl.Suggestion {
                 "date": .string(date ?? todayString()), "commandId": .string(commandID.value),
             ]
             parameters["text"] = text.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.suggestions.Submit", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(options, "org.oversight.suggestions.Submit", parameters)
+            else { return }
             CLIOutput.line(reply["suggestion"]?["id"]?.stringValue ?? "?")
         }
     }
@@ -254,10 +251,8 @@ extension OversightCtl.Suggestion {
             parameters["unit"] = unit.map(JSONValue.string)
             parameters["key"] = key.map(JSONValue.bool)
             parameters["year"] = year.map { .int(Int64($0)) }
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.suggestions.List", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.suggestions.List", parameters)
+            else { return }
             var table = TextTable(
                 headers: ["ID", "SESSION", "NO.", "TITLE", "DEPUTY", "LEAD", "STATE", "DUE", "CAT", "RATING", "KEY"])
             table.maximumCellWidth = 40
@@ -291,10 +286,10 @@ extension OversightCtl.Suggestion {
         @Argument(help: "Suggestion id.") var id: String
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.suggestions.Show", ["id": .string(id)])
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.suggestions.Show", ["id": .string(id)])
+            else { return }
             guard let s = reply["suggestion"] else { return }
             func strings(_ key: String) -> String {
                 (s[key]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "、")
@@ -418,10 +413,10 @@ extension OversightCtl.Suggestion.Categories {
                 "name": .string(name), "categories": .array(list), "commandId": .string(commandID.value),
             ]
             parameters["effectiveFrom"] = effectiveFrom.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.suggestions.DefineCategories", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.suggestions.DefineCategories", parameters)
+            else { return }
             let defined = reply["list"]
             CLIOutput.line(
                 "Defined \(defined?["name"]?.stringValue ?? name)@\(defined?["version"]?.intValue ?? 0), in force from "
@@ -441,10 +436,10 @@ extension OversightCtl.Suggestion.Categories {
         func run() async throws {
             var parameters: [String: JSONValue] = [:]
             parameters["name"] = name.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.suggestions.ShowCategories", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.suggestions.ShowCategories", parameters)
+            else { return }
             let lists = reply["lists"]?.arrayValue ?? []
             if lists.isEmpty { CLIOutput.line("No category list named \(name ?? "national").") }
             for (index, list) in lists.enumerated() {

@@ -32,10 +32,9 @@ func todayString() -> String {
 func runTopicCommand(
     _ options: GlobalOptions, method: String, parameters: [String: JSONValue], verb: String
 ) async throws {
-    let connection = try await DaemonConnection.open(options)
-    let reply = try await connection.call("org.oversight.topics.\(method)", parameters)
-    await connection.close()
-    if options.json { return CLIOutput.json(.object(reply)) }
+    guard let reply = try await DaemonConnection.request(options, "org.oversight.topics.\(method)", parameters) else {
+        return
+    }
     let topic = reply["topic"]
     let id = topic?["id"]?.stringValue ?? "?"
     let status = topic?["status"]?.stringValue ?? "?"
@@ -75,10 +74,8 @@ extension OversightCtl.Topic {
             parameters["committee"] = committee.map(JSONValue.string)
             parameters["leader"] = leader.map(JSONValue.string)
             parameters["theme"] = theme.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.topics.Plan", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.topics.Plan", parameters)
+            else { return }
             CLIOutput.line(reply["topic"]?["id"]?.stringValue ?? "?")
         }
     }
@@ -246,10 +243,8 @@ extension OversightCtl.Topic {
             parameters["year"] = year.map { .int(Int64($0)) }
             parameters["kind"] = kind.map(JSONValue.string)
             parameters["status"] = status.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.topics.List", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.topics.List", parameters)
+            else { return }
             var table = TextTable(headers: ["ID", "KIND", "STATUS", "TITLE", "DEPARTMENTS", "ACTS", "DUE", "LAST"])
             table.rows = (reply["topics"]?.arrayValue ?? []).map { topic in
                 [
@@ -279,10 +274,10 @@ extension OversightCtl.Topic {
         @Argument(help: "Topic id.") var id: String
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.topics.Show", ["id": .string(id)])
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.topics.Show", ["id": .string(id)])
+            else { return }
             guard let topic = reply["topic"] else { return }
             let fields: [(String, String?)] = [
                 ("Topic", topic["id"]?.stringValue), ("Title", topic["title"]?.stringValue),

@@ -94,10 +94,10 @@ extension OversightCtl.Vote {
             parameters["rule"] = rule.map(JSONValue.string)
             parameters["adopted"] = declared.map { .bool($0 == "adopted") }
             parameters["note"] = note.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.votes.RecordResolution", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.votes.RecordResolution", parameters)
+            else { return }
             guard let vote = reply["vote"] else { return }
             CLIOutput.line(
                 "Recorded \(vote["id"]?.stringValue ?? "?"): \(voteResult(vote)) (\(voteTally(vote)); rule "
@@ -151,10 +151,10 @@ extension OversightCtl.Vote {
             parameters["rule"] = rule.map(JSONValue.string)
             parameters["chosen"] = chosen.isEmpty ? nil : .array(chosen.map(JSONValue.string))
             parameters["note"] = note.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.votes.RecordDifferential", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(
+                    options, "org.oversight.votes.RecordDifferential", parameters)
+            else { return }
             guard let vote = reply["vote"] else { return }
             CLIOutput.line(
                 "Recorded \(vote["id"]?.stringValue ?? "?"): \(voteResult(vote)) (log position "
@@ -181,10 +181,9 @@ extension OversightCtl.Vote {
             var parameters: [String: JSONValue] = [:]
             parameters["year"] = year.map { .int(Int64($0)) }
             parameters["kind"] = kind.map(JSONValue.string)
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.votes.List", parameters)
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.votes.List", parameters) else {
+                return
+            }
             var table = TextTable(headers: ["ID", "DATE", "KIND", "TITLE", "TALLY", "RESULT"])
             table.rows = (reply["votes"]?.arrayValue ?? []).map { vote in
                 [
@@ -208,10 +207,9 @@ extension OversightCtl.Vote {
         @Argument(help: "Vote id, e.g. V2024-001.") var id: String
 
         func run() async throws {
-            let connection = try await DaemonConnection.open(options)
-            let reply = try await connection.call("org.oversight.votes.Show", ["id": .string(id)])
-            await connection.close()
-            if options.json { return CLIOutput.json(.object(reply)) }
+            guard
+                let reply = try await DaemonConnection.request(options, "org.oversight.votes.Show", ["id": .string(id)])
+            else { return }
             guard let vote = reply["vote"] else { return }
             let fields: [(String, String?)] = [
                 ("Vote", vote["id"]?.stringValue), ("Title", vote["title"]?.stringValue),

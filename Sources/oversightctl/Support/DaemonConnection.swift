@@ -42,6 +42,21 @@ struct DaemonConnection {
 
     /// Closes the connection.
     func close() async { await client.close() }
+
+    /// Calls one method on a connection of its own; with `--json` prints the reply and returns `nil` (the
+    /// command is done), else returns the reply for the command to print in words.
+    static func request(
+        _ options: GlobalOptions, _ method: String, _ parameters: [String: JSONValue] = [:]
+    ) async throws -> [String: JSONValue]? {
+        let connection = try await open(options)
+        let reply = try await connection.call(method, parameters)
+        await connection.close()
+        if options.json {
+            CLIOutput.json(.object(reply))
+            return nil
+        }
+        return reply
+    }
 }
 
 /// Turns varlink errors from the daemon into sentences for the clerk.
