@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Logging
 
@@ -68,16 +69,68 @@ struct ProjectionRunner: Sendable {
     /// - Returns: The names rebuilt.
     /// - Throws: ``StoreError/unknownProjection(name:known:)`` before touching anything when a name is unknown.
     func rebuild(named names: Set<String>?, _ db: Database) throws -> [String] {
+        let selected = try selection(named: names)
+        for projection in selected {
+            try rebuild(projection, db)
+        }
+        return selected.map(\.name)
+    }
+
+    /// The named projections (every one when `names` is nil), in registration order.
+    ///
+    /// - Throws: ``StoreError/unknownProjection(name:known:)`` when a name is unknown.
+    func selection(named names: Set<String>?) throws -> [any Projection] {
         let known = projections.map(\.name)
         if let names, let unknown = names.sorted().first(where: { !known.contains($0) }) {
             throw StoreError.unknownProjection(name: unknown, known: known)
         }
-        var rebuilt: [String] = []
-        for projection in projections where names?.contains(projection.name) ?? true {
-            try rebuild(projection, db)
-            rebuilt.append(projection.name)
+        return projections.filter { names?.contains($0.name) ?? true }
+    }
+
+    /// The tables a projection's `createTables` creates, found by running it on an empty in-memory database.
+    static func tableNames(of projection: any Projection) throws -> [String] {
+        try DatabaseQueue().write { db in
+            try projection.createTables(db)
+            return try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                    + "ORDER BY name")
         }
-        return rebuilt
+    }
+
+    /// Replaces the projections' tables in `main` by their rebuilt copies in the attached `schema`, then applies
+    /// the events appended after `snapshot` (the head the copies were rebuilt up to) and records the checkpoints.
+    ///
+    /// Runs inside the caller's write transaction: readers see the old tables until it commits.
+    ///
+    /// - Throws: ``StoreError/corrupt(_:)`` when the log does not hold the snapshot's head (the copy is not of
+    ///   this log), or a database error.
+    func swapIn(
+        _ selected: [(projection: any Projection, tables: [String])], from schema: String, snapshot: LogHead,
+        _ db: Database
+    ) throws {
+        if snapshot.position > 0 {
+            let hash = try Data.fetchOne(
+                db, sql: "SELECT hash FROM main.event WHERE position = ?", arguments: [snapshot.position])
+            guard hash == snapshot.hash else {
+                throw StoreError.corrupt(
+                    "the rebuilt copy's event \(snapshot.position) is not the log's; nothing was swapped in")
+            }
+        }
+        let shadow = schema.quotedDatabaseIdentifier
+        for (projection, tables) in selected {
+            // Qualified drops: an unqualified name would reach the attached copy once main's table is gone.
+            for table in tables {
+                try db.execute(sql: "DROP TABLE IF EXISTS main.\(table.quotedDatabaseIdentifier)")
+            }
+            // Unqualified CREATE TABLE creates in main; the same createTables gives the copy's columns and indexes.
+            try projection.createTables(db)
+            for table in tables {
+                let name = table.quotedDatabaseIdentifier
+                try db.execute(sql: "INSERT INTO main.\(name) SELECT * FROM \(shadow).\(name)")
+            }
+            try replay(projection, after: snapshot.position, db)
+        }
     }
 
     private func rebuild(_ projection: any Projection, _ db: Database) throws {
@@ -87,12 +140,13 @@ struct ProjectionRunner: Sendable {
     }
 
     /// Applies the events after `position` to one projection, in batches, then records its checkpoint.
-    private func replay(_ projection: any Projection, after position: Int64, _ db: Database) throws {
+    func replay(_ projection: any Projection, after position: Int64, _ db: Database) throws {
         var last = position
         while true {
             let batch = try EventRecord.decode(
                 Row.fetchAll(
-                    db, sql: "SELECT \(EventRecord.columns) FROM event WHERE position > ? ORDER BY position LIMIT ?",
+                    db,
+                    sql: "SELECT \(EventRecord.columns) FROM main.event WHERE position > ? ORDER BY position LIMIT ?",
                     arguments: [last, ChainVerifier.batchSize]))
             guard let tail = batch.last else { break }
             for event in batch {

@@ -77,7 +77,7 @@ extension SQLiteEventLog {
     }
 
     /// Rebuilds the named projections (every one when `names` is nil) from the first event, in one write
-    /// transaction.
+    /// transaction; commands wait for the whole rebuild (the daemon uses ``rebuildProjectionsOnline(named:beforeSwap:)``).
     ///
     /// The transaction runs on the log's single writer connection, so no append can interleave: the tables go from
     /// the old state to the rebuilt one at the commit, and readers (WAL) keep seeing the old tables until then.
@@ -121,7 +121,7 @@ extension SQLiteEventLog {
             ".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
         defer { unlink(partial) }
         do {
-            try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [partial]) }
+            try snapshot(into: partial)
         } catch let error as DatabaseError {
             throw BackupError.failed(destination, error.message ?? "\(error.resultCode)")
         } catch {
@@ -146,6 +146,12 @@ extension SQLiteEventLog {
             "Backup written",
             metadata: [LogKey.path: "\(destination)", LogKey.position: "\(verification.head.position)"])
         return BackupReport(path: destination, bytes: bytes ?? 0, verification: verification)
+    }
+
+    /// Writes the snapshot of the database at the moment of the call (every committed event) to a new file, with
+    /// `VACUUM INTO` on one of the pool's read connections: the writer is never blocked.
+    func snapshot(into file: String) throws {
+        try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [file]) }
     }
 
     /// fsyncs a file or directory.

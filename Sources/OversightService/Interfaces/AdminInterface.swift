@@ -6,8 +6,8 @@ import Varlink
 /// `org.oversight.admin`: online backup and read-model rebuild, reserved to the admin role.
 ///
 /// Both run on one serial queue of their own, never on an event loop nor on the query pool: a long backup does
-/// not hold up queries, and two administrative operations never run at once. A rebuild is a write on the log's
-/// single writer connection, so it waits for the batch being committed and commands queue behind it.
+/// not hold up queries, and two administrative operations never run at once. A rebuild replays the log into a
+/// snapshot copy off the writer, so commands keep committing; they wait only for the short swap of the tables.
 struct AdminInterface: VarlinkInterfaceHandler {
     let interface: VarlinkInterface
     let log: SQLiteEventLog
@@ -43,7 +43,7 @@ struct AdminInterface: VarlinkInterfaceHandler {
                 let projection = parameters.optionalString("name")
                 queue.async {
                     do {
-                        let result = try log.rebuildProjections(named: projection.map { [$0] })
+                        let result = try log.rebuildProjectionsOnline(named: projection.map { [$0] })
                         responder.reply([
                             "rebuilt": .array(result.rebuilt.map(JSONValue.string)),
                             "headPosition": .int(result.head.position),

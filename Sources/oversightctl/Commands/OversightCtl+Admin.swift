@@ -71,8 +71,9 @@ extension OversightCtl.Admin {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild read models from the log while the daemon keeps serving.",
             discussion: """
-                Rebuilds the read model NAME (see `oversightctl status`), or every one. Readers keep seeing the \
-                old tables until the rebuild commits; commands wait for it and are then recorded as usual.
+                Rebuilds the read model NAME (see `oversightctl status`), or every one. It is rebuilt in a snapshot \
+                copy while commands are recorded as usual, then swapped in with one short write; readers see \
+                the old tables until then.
                 Example: oversightctl admin rebuild topic-board
                 """
         )
