@@ -48,6 +48,12 @@ struct SystemdAndInterfaceTests {
         let ready = try #require(notify.receive())
         #expect(ready.split(separator: "\n").contains("READY=1"))
         #expect(Daemon.canConnect(scratch.socket), "READY=1 is sent only after the socket listens")
+        #expect(ready.contains("STATUS=Serving on \(scratch.socket); log head 0;"), "\(ready)")
+        // The status line follows the log head.
+        #expect(try daemon.ctl("department", "add", "fgw", "市发展和改革委员会").status == 0)
+        var status = ""
+        while let message = notify.receive(), !status.contains("log head 1") { status = message }
+        #expect(status.contains("STATUS=Serving on \(scratch.socket); log head 1;"), "\(status)")
         #expect(daemon.stop() == 0)
         var messages: [String] = []
         while let message = notify.receive() {

@@ -27,6 +27,8 @@ public final class OversightDaemon: Service, Sendable {
     private let logger: Logger
     private let lock: StateDirectoryLock?
     private let log: SQLiteEventLog?
+    /// The server once it runs, for the connection count in the status line.
+    private let serverBox = Mutex<VarlinkServer?>(nil)
     private let listener: Listener
     private let notifier = SystemdNotifier()
     private let started = ContinuousClock.now
@@ -136,8 +138,7 @@ public final class OversightDaemon: Service, Sendable {
         )
         var serverConfiguration = VarlinkServerConfiguration()
         serverConfiguration.socketMode = nil  // ListeningSocket sets 0660 before listen(2)
-        let serverBox = Mutex<VarlinkServer?>(nil)
-        let connections: @Sendable () -> Int = { serverBox.withLock { $0?.connectionCount ?? 0 } }
+        let connections: @Sendable () -> Int = { [self] in serverBox.withLock { $0?.connectionCount ?? 0 } }
 
         let settings = self.settings
         let access = AccessControl(settings: settings, accounts: .system)
@@ -198,9 +199,23 @@ public final class OversightDaemon: Service, Sendable {
         case .inherited(let fd): try await server.start(adoptingListeningSocket: fd)
         }
         logger.info("Listening", metadata: [LogKey.socket: "\(describe(listener))"])
-        notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener))"])
+        notifier.notify(["READY=1", "STATUS=\(statusLine())"])
 
         await withTaskGroup(of: Void.self) { group in
+            if notifier.isEnabled {
+                // Keeps `systemctl status` current: the log head and the connections, sent when they change.
+                group.addTask {
+                    var last = self.statusLine()
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(2))
+                        let line = self.statusLine()
+                        if line != last, !Task.isCancelled {
+                            self.notifier.notify(["STATUS=\(line)"])
+                            last = line
+                        }
+                    }
+                }
+            }
             group.addTask {
                 for await _ in hangups { self.reload() }
             }
@@ -232,6 +247,14 @@ public final class OversightDaemon: Service, Sendable {
         logger.info("Stopped")
     }
 
+    /// The one-line state systemd shows: where the daemon listens, the log head and the open connections.
+    func statusLine() -> String {
+        var line = "Serving on \(describe(listener))"
+        if let log, let head = try? log.head() { line += "; log head \(head.position)" }
+        let connections = serverBox.withLock { $0?.connectionCount ?? 0 }
+        return line + "; \(connections) connection\(connections == 1 ? "" : "s")"
+    }
+
     /// Reads the configuration again and puts in force what can change at run time.
     ///
     /// The same command line and the file as it is now give the roles, the holiday calendar and the default
@@ -241,7 +264,7 @@ public final class OversightDaemon: Service, Sendable {
         notifier.notify(["RELOADING=1", "MONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())"])
         guard let commandLine = configuration.commandLine, !configuration.varlinkCertification else {
             logger.notice("Reload: nothing to reload")
-            notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener))"])
+            notifier.notify(["READY=1", "STATUS=\(statusLine())"])
             return
         }
         do {
@@ -260,7 +283,7 @@ public final class OversightDaemon: Service, Sendable {
             }
             logger.notice(
                 "Configuration reloaded", metadata: [LogKey.configuration: "\(fresh.configurationFile ?? "defaults")"])
-            notifier.notify(["READY=1", "STATUS=Serving on \(describe(listener)); configuration reloaded"])
+            notifier.notify(["READY=1", "STATUS=\(statusLine()); configuration reloaded"])
         } catch {
             let reason = "\(error)".replacingOccurrences(of: "\n", with: " ")
             logger.error(
