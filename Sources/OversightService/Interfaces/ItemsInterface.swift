@@ -75,6 +75,12 @@ struct ItemsInterface: VarlinkInterfaceHandler {
             case "List":
                 let filter = try Self.filter(parameters)
                 queries.answer(call, responder) { db in
+                    // A filter on a department nobody registered is a typo, not an empty board.
+                    if let department = filter.department, try DepartmentRow.existing(db, codes: [department]).isEmpty {
+                        throw parameters.invalid(
+                            "department", "no department has the code \(department); see `oversightctl department list`"
+                        )
+                    }
                     let items = try ItemRow.board(db, filter: filter)
                     let counts = try ItemRow.countsByState(db, filter: filter)
                     var reply: [String: JSONValue] = [
