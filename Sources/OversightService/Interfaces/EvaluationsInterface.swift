@@ -136,9 +136,11 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
         if case .absent = state, newSubject == nil { throw notFound(id) }
         var command = command
         var newSubject = newSubject
-        // A round's evaluation counts for the department that answered it: fill it in when the clerk left it out.
+        // The subject is read from the log once, before deciding; a round's evaluation counts for the department
+        // that answered it, filled in when the clerk left it out.
+        let found = try newSubject.map { try finding($0, context) }
         if case .inquiryRound(let inquiry, let round, nil)? = newSubject,
-            let answered = try roundDepartments(inquiry, context)[round]
+            case .inquiry(_, _, let departments, _)? = found, let answered = departments[round]
         {
             let filled = Evaluation.Subject.inquiryRound(inquiry, round: round, department: answered)
             newSubject = filled
@@ -159,14 +161,14 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
         let decision = DecisionContext(
             today: context.today, knownDepartments: Set(codes.filter { known.contains($0.rawValue) }))
         let events = try Evaluation.decide(command, state, decision)
-        if let subject = newSubject, case .absent = state {
+        if let subject = newSubject, let found, case .absent = state {
             let date: LocalDate
             switch command {
             case .record(_, let record, _): date = record.date
             case .open(_, let opening): date = opening.date
             case .cast, .close: date = context.today
             }
-            try Evaluation.checkSubject(subject, date: date, found: try finding(subject, context))
+            try Evaluation.checkSubject(subject, date: date, found: found)
         }
         let recorded = try context.append(
             events, to: stream, expectedVersion: version == 0 ? .noStream : .exactly(version))
@@ -185,9 +187,6 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
     }
 
     /// What the log holds about a subject, read inside the command's transaction.
-    ///
-    /// The inquiry and suggestion aggregates are read from their raw events (type names and the "round" key are
-    /// the shared contract), so this works whichever build of those aggregates wrote them.
     private static func finding(
         _ subject: Evaluation.Subject, _ context: CommandContext
     ) throws -> Evaluation.SubjectFinding {
@@ -196,18 +195,17 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
             return .department
         case .inquiryRound(let inquiry, _, _):
             let events = try context.transaction.events(inStream: inquiry.stream.rawValue)
-            var rounds: Set<Int> = []
+            var departments: [Int: DepartmentCode] = [:]
             for event in events where event.type == "InquiryRoundRecorded" {
-                if let round = try? JSONValue.parse(event.data)["round"]?.intValue, let number = Int(exactly: round) {
-                    rounds.insert(number)
-                }
+                let decoded = try Inquiry.Event.decode(eventType: event.type, data: Data(event.data.utf8))
+                if case .roundRecorded(let round, _, let detail) = decoded { departments[round] = detail.department }
             }
             let evaluated = try Int.fetchAll(
                 context.transaction.db,
                 sql: "SELECT round FROM evaluation WHERE subject_kind = 'inquiry-round' AND inquiry_id = ?",
                 arguments: [inquiry.rawValue])
             return .inquiry(
-                exists: !events.isEmpty, rounds: rounds, departments: try roundDepartments(inquiry, context),
+                exists: !events.isEmpty, rounds: Set(departments.keys), departments: departments,
                 evaluated: Set(evaluated))
         case .handlingReport(let topic):
             // Evaluated already when an evaluation of this topic came after its latest handling report.
@@ -226,22 +224,6 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
             let events = try context.transaction.events(inStream: suggestion.stream.rawValue)
             return .suggestion(exists: !events.isEmpty, replied: events.contains { $0.type == "SuggestionReplied" })
         }
-    }
-
-    /// Each recorded round's answering department, read from the inquiry's raw events.
-    private static func roundDepartments(
-        _ inquiry: InquiryID, _ context: CommandContext
-    ) throws -> [Int: DepartmentCode] {
-        var departments: [Int: DepartmentCode] = [:]
-        for event in try context.transaction.events(inStream: inquiry.stream.rawValue)
-        where event.type == "InquiryRoundRecorded" {
-            guard let data = try? JSONValue.parse(event.data), let round = data["round"]?.intValue,
-                let number = Int(exactly: round),
-                let code = data["respondentDepartment"]?.stringValue.flatMap(DepartmentCode.init)
-            else { continue }
-            departments[number] = code
-        }
-        return departments
     }
 
     /// A topic's state and stream version.
