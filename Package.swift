@@ -25,11 +25,17 @@ let package = Package(
     targets: [
         // Pure domain: events, commands, deciders. No I/O, no clock.
         .target(name: "OversightDomain", swiftSettings: swiftSettings),
+        // Transparency-log building blocks: the RFC 6962 Merkle tree, C2SP signed notes, checkpoints and proofs.
+        .target(
+            name: "OversightAudit",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The SQLite event log, its hash chain, and the read-model projections.
         .target(
             name: "OversightStore",
             dependencies: [
-                "OversightDomain",
+                "OversightDomain", "OversightAudit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,7 +64,7 @@ let package = Package(
         .target(
             name: "OversightService",
             dependencies: [
-                "OversightDomain", "OversightStore", "Varlink", "VarlinkCertification",
+                "OversightDomain", "OversightStore", "OversightAudit", "Varlink", "VarlinkCertification",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -81,12 +87,13 @@ let package = Package(
         .executableTarget(
             name: "oversightctl",
             dependencies: [
-                "Varlink",
+                "Varlink", "OversightAudit", "OversightStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "OversightDomainTests", dependencies: ["OversightDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "OversightAuditTests", dependencies: ["OversightAudit"], swiftSettings: swiftSettings),
         .testTarget(name: "OversightStoreTests", dependencies: ["OversightStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VarlinkTests",

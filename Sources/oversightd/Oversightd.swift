@@ -76,6 +76,22 @@ struct Oversightd: AsyncParsableCommand {
             valueName: "file"))
     var restore: String?
 
+    @Option(
+        name: .customLong("audit-mirror"),
+        help: ArgumentHelp(
+            "JSON-lines copy of every committed event, for tail -f and log shippers, or `off` (default: "
+                + "$LOGS_DIRECTORY/events.jsonl under systemd, else events.jsonl in the state directory).",
+            valueName: "path"))
+    var auditMirror: String?
+
+    @Option(
+        name: .customLong("checkpoint-every"),
+        help: ArgumentHelp(
+            "Sign a Merkle checkpoint each time the log has grown by this many events; 0: only by time and on "
+                + "demand (default: 1000).",
+            valueName: "events"))
+    var checkpointEvery: Int?
+
     @Flag(
         name: .customLong("varlink-certification"),
         help: "Serve org.varlink.certification only (protocol certification).")
@@ -103,7 +119,8 @@ struct Oversightd: AsyncParsableCommand {
                 CommandLineSettings(
                     configurationFile: configurationFile, socket: socket, stateDirectory: stateDirectory,
                     timeZone: timeZone, logLevel: logLevel, holidayCalendar: holidayCalendar,
-                    varlinkCertification: varlinkCertification))
+                    varlinkCertification: varlinkCertification, auditMirror: auditMirror,
+                    checkpointEvery: checkpointEvery))
         } catch {
             // EX_CONFIG: the configuration file, or the holiday calendar it or --holiday-calendar names.
             FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))

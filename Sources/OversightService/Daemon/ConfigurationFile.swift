@@ -41,12 +41,21 @@ public struct ConfigurationFile: Sendable, Equatable {
     public var holidayCalendar: Entry<String>?
     /// `watchdog`: whether `WATCHDOG=1` is sent when systemd asks for it.
     public var watchdog: Entry<Bool>?
+    /// `audit-name`: the name (and checkpoint origin) of the signing key generated at first start.
+    public var auditName: Entry<String>?
+    /// `checkpoint-every`: sign a checkpoint each time the log has grown by this many events (0: never by count).
+    public var checkpointEvery: Entry<Int>?
+    /// `checkpoint-interval`: sign a checkpoint this often when the log has grown (nil value: never by time).
+    public var checkpointInterval: Entry<Duration?>?
+    /// `audit-mirror`: the JSON-lines copy of the log for `tail -f` (nil value: no mirror).
+    public var auditMirror: Entry<String?>?
     /// The `[roles]` section: who holds each role; a role not listed keeps its default.
     public var roles: [AccessRole: Entry<[Principal]>] = [:]
 
     /// The keys of the top of the file (before any section).
     public static let mainKeys = [
         "socket", "state-dir", "time-zone", "log-level", "evaluation-rule", "holiday-calendar", "watchdog",
+        "audit-name", "checkpoint-every", "checkpoint-interval", "audit-mirror",
     ]
 
     /// An empty file: every setting keeps its default.
@@ -144,6 +153,28 @@ public struct ConfigurationFile: Sendable, Equatable {
                 case "on", "yes", "true": watchdog = Entry(value: true, line: line)
                 case "off", "no", "false": watchdog = Entry(value: false, line: line)
                 default: throw error("must be on or off, not \"\(value)\"")
+                }
+            case "audit-name":
+                guard AuditSettings.isValidName(value) else {
+                    throw error("must be a name without spaces or '+', such as example.org/oversight")
+                }
+                auditName = Entry(value: value, line: line)
+            case "checkpoint-every":
+                guard let count = Int(value), count >= 0 else {
+                    throw error("must be a number of events, 0 or more, not \"\(value)\"")
+                }
+                checkpointEvery = Entry(value: count, line: line)
+            case "checkpoint-interval":
+                guard let interval = AuditSettings.parseInterval(value) else {
+                    throw error("must be off or a duration such as 30s, 10m or 1h, not \"\(value)\"")
+                }
+                checkpointInterval = Entry(value: interval, line: line)
+            case "audit-mirror":
+                if value == "off" {
+                    auditMirror = Entry(value: nil, line: line)
+                } else {
+                    guard value.hasPrefix("/") else { throw error("must be off or an absolute path, not \"\(value)\"") }
+                    auditMirror = Entry(value: value, line: line)
                 }
             default:
                 if AccessRole(rawValue: key) != nil {

@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable {
     public var evaluationRule: VerdictRule
     /// Whether `WATCHDOG=1` is sent when systemd sets `WATCHDOG_USEC`.
     public var watchdog: Bool
+    /// Signed checkpoints and the audit mirror.
+    public var audit = AuditSettings()
     /// The configuration file read, if any.
     public var configurationFile: String?
     /// The command line this configuration was resolved from; a reload resolves it again.
@@ -115,6 +117,9 @@ public struct DaemonConfiguration: Sendable {
                 throw ConfigurationError(path: path, line: calendar.line, key: "holiday-calendar", "\(error)")
             }
         }
+        configuration.audit = try AuditSettings.resolve(
+            commandLine, file: file, stateDirectory: configuration.stateDirectory,
+            logsDirectory: ProcessInfo.processInfo.environment["LOGS_DIRECTORY"])
         return configuration
     }
 
@@ -180,13 +185,19 @@ public struct CommandLineSettings: Sendable, Equatable {
     public var holidayCalendar: String?
     /// `--varlink-certification`.
     public var varlinkCertification: Bool
+    /// `--audit-mirror`: a path, or `off`.
+    public var auditMirror: String?
+    /// `--checkpoint-every`.
+    public var checkpointEvery: Int?
 
     /// Creates the settings of one command line.
     public init(
         configurationFile: String? = nil, socket: String? = nil, stateDirectory: String? = nil,
         timeZone: String? = nil, logLevel: String? = nil, holidayCalendar: String? = nil,
-        varlinkCertification: Bool = false
+        varlinkCertification: Bool = false, auditMirror: String? = nil, checkpointEvery: Int? = nil
     ) {
+        self.auditMirror = auditMirror
+        self.checkpointEvery = checkpointEvery
         self.configurationFile = configurationFile
         self.socket = socket
         self.stateDirectory = stateDirectory

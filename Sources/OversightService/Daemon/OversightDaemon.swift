@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import OversightAudit
 import OversightStore
 import ServiceLifecycle
 import Synchronization
@@ -27,6 +28,10 @@ public final class OversightDaemon: Service, Sendable {
     private let logger: Logger
     private let lock: StateDirectoryLock?
     private let log: SQLiteEventLog?
+    /// The checkpoint signing key (nil when serving certification only).
+    private let signer: NoteSigner?
+    /// The JSON-lines audit mirror, when configured.
+    private let mirror: AuditMirror?
     /// The server once it runs, for the connection count in the status line.
     private let serverBox = Mutex<VarlinkServer?>(nil)
     private let listener: Listener
@@ -62,13 +67,15 @@ public final class OversightDaemon: Service, Sendable {
 
     private init(
         configuration: DaemonConfiguration, logger: Logger, lock: StateDirectoryLock?, log: SQLiteEventLog?,
-        listener: Listener
+        signer: NoteSigner? = nil, mirror: AuditMirror? = nil, listener: Listener
     ) {
         self.configuration = configuration
         self.settings = LiveSettings(configuration)
         self.logger = logger
         self.lock = lock
         self.log = log
+        self.signer = signer
+        self.mirror = mirror
         self.listener = listener
     }
 
@@ -96,8 +103,14 @@ public final class OversightDaemon: Service, Sendable {
                 projections: ReadModels.all,
                 logger: logger
             )
+            let signer = try AuditKeyFile.loadOrCreate(
+                stateDirectory: configuration.stateDirectory, name: configuration.audit.keyName, logger: logger)
+            let mirror = try configuration.audit.mirrorPath.map { path in
+                try AuditMirror.open(path: path, log: log, logger: logger)
+            }
             return OversightDaemon(
-                configuration: configuration, logger: logger, lock: lock, log: log, listener: listener)
+                configuration: configuration, logger: logger, lock: lock, log: log, signer: signer, mirror: mirror,
+                listener: listener)
         } catch {
             lock.release()
             throw error
@@ -145,17 +158,30 @@ public final class OversightDaemon: Service, Sendable {
         var handlers: [any VarlinkInterfaceHandler] = []
         var writer: CommandWriter?
         var followers: FollowerHub?
-        if let log {
+        var checkpointer: Checkpointer?
+        if let log, let signer {
             let hub = FollowerHub(log: log, head: try log.head().position, logger: logger) { event in
                 (try? LogInterface.encode(event)) ?? ["position": .int(event.position)]
             }
+            let mirror = self.mirror
+            let signing = Mutex<Checkpointer?>(nil)
             let commandWriter = CommandWriter(
                 log: log, clock: .live(timeZone: configuration.timeZone), logger: logger,
                 onCommit: { events in
-                    if let last = events.last { hub.committed(upTo: last.position) }
+                    mirror?.append(events)
+                    if let last = events.last {
+                        hub.committed(upTo: last.position)
+                        signing.withLock { $0 }?.committed(head: last.position)
+                    }
                 }
             )
+            let auditCheckpointer = Checkpointer(
+                signer: signer, settings: configuration.audit, writer: commandWriter,
+                lastSize: try log.latestCheckpoint()?.size ?? 0, logger: logger)
+            signing.withLock { $0 = auditCheckpointer }
+            checkpointer = auditCheckpointer
             commandWriter.start()
+            auditCheckpointer.committed(head: try log.head().position)
             let gateway = CommandGateway(writer: commandWriter, identities: PeerIdentityResolver(), access: access)
             let queries = QueryRunner(reader: log.reader, threadPool: threadPool)
             let stateDirectory = configuration.stateDirectory
@@ -171,6 +197,7 @@ public final class OversightDaemon: Service, Sendable {
                 try ItemsInterface(gateway: gateway, queries: queries),
                 try SuggestionsInterface(gateway: gateway, queries: queries) { settings.current.workingCalendar },
                 try AdminInterface(log: log),
+                try AuditInterface(log: log, checkpointer: auditCheckpointer, mirror: mirror, queries: queries),
                 try LogInterface(log: log, followers: hub, queries: queries) {
                     DaemonStatus(
                         version: OversightVersion.current,
@@ -218,6 +245,15 @@ public final class OversightDaemon: Service, Sendable {
             }
             group.addTask {
                 for await _ in hangups { self.reload() }
+            }
+            if let checkpointer, let interval = configuration.audit.checkpointInterval, let log {
+                // A checkpoint at least this often while the log grows, so a witness never waits long.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        if !Task.isCancelled, let head = try? log.head().position { checkpointer.tick(head: head) }
+                    }
+                }
             }
             if configuration.watchdog, let interval = SystemdNotifier.watchdogInterval(), notifier.isEnabled {
                 // systemd restarts the service when these stop coming (WatchdogSec=).

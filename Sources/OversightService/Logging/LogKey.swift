@@ -14,4 +14,6 @@ enum LogKey {
     static let followers = "ov.followers"
     static let role = "ov.role"
     static let configuration = "ov.configuration"
+    static let path = "ov.path"
+    static let key = "ov.audit.key"
 }

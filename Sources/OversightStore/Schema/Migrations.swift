@@ -7,7 +7,7 @@ import GRDB
 ///   schema version of a file.
 enum Migrations {
     /// The migration names, in order; the schema version of a file is the number of the newest one applied.
-    static let names = ["v1-event-log", "v2-commands", "v3-projection-checkpoints"]
+    static let names = ["v1-event-log", "v2-commands", "v3-projection-checkpoints", "v4-audit-checkpoints"]
 
     /// The newest schema version this build knows.
     static var supportedVersion: Int { names.count }
@@ -69,6 +69,28 @@ enum Migrations {
                         position INTEGER NOT NULL
                     );
                     PRAGMA user_version = 3;
+                    """)
+        }
+        migrator.registerMigration("v4-audit-checkpoints") { db in
+            // Signed checkpoints of the log's Merkle tree: facts of their own (a signature cannot be derived from
+            // the events), so append-only like the events.
+            try db.execute(
+                sql: """
+                    CREATE TABLE checkpoint (
+                        size INTEGER PRIMARY KEY,
+                        root BLOB NOT NULL,
+                        note TEXT NOT NULL,
+                        signed_at TEXT NOT NULL
+                    );
+                    CREATE TRIGGER checkpoint_refuse_update BEFORE UPDATE ON checkpoint
+                    BEGIN
+                        SELECT RAISE(ABORT, 'checkpoints are append-only: a checkpoint cannot be updated');
+                    END;
+                    CREATE TRIGGER checkpoint_refuse_delete BEFORE DELETE ON checkpoint
+                    BEGIN
+                        SELECT RAISE(ABORT, 'checkpoints are append-only: a checkpoint cannot be deleted');
+                    END;
+                    PRAGMA user_version = 4;
                     """)
         }
         return migrator
