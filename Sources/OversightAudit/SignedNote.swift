@@ -99,7 +99,8 @@ public struct NoteVerifier: Sendable, Equatable {
     /// Parses the verifier key format.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = trimmed.split(separator: "+", omittingEmptySubsequences: false)
+        // base64 may hold '+': split at the first two only (a name and a key ID never hold one).
+        let parts = trimmed.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw AuditError.malformedKey("a verifier key is <name>+<key ID>+<base64 key>, not \"\(trimmed)\"")
         }
@@ -170,7 +171,7 @@ public struct NoteSigner: Sendable {
     /// Parses the signer key format.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = trimmed.split(separator: "+", omittingEmptySubsequences: false)
+        let parts = trimmed.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
             throw AuditError.malformedKey("a signer key is PRIVATE+KEY+<name>+<key ID>+<base64 key>")
         }

@@ -19,7 +19,7 @@ struct OversightCtl: AsyncParsableCommand {
             Department.self, Topic.self, Summary.self, Report.self, Inquiry.self, Vote.self, Station.self,
             Evaluation.self,
             Item.self, Suggestion.self, Log.self,
-            Verify.self,
+            Verify.self, Audit.self,
             Status.self,
             Admin.self,
         ]

@@ -65,7 +65,7 @@ struct AuditInterface: VarlinkInterfaceHandler {
             case "Checkpoints":
                 let before = try parameters.optionalInt("before") ?? Int(Int64.max)
                 let limit = try Self.limit(parameters, default: 100)
-                queries.answer(call, responder) { db in
+                queries.run(call, responder) {
                     let rows = try log.checkpoints(limit: limit, before: Int64(before))
                     return ["checkpoints": .array(rows.map(Self.encode))]
                 }

@@ -66,9 +66,7 @@ public struct RawEvent: Sendable, Equatable {
             return value
         }
         func integer(_ name: String) throws -> Int64 {
-            guard let number = object[name] as? NSNumber, !(object[name] is Bool),
-                Double(number.int64Value) == number.doubleValue
-            else {
+            guard let number = object[name] as? NSNumber, Double(number.int64Value) == number.doubleValue else {
                 throw StoreError.corrupt("the event's \(name) is missing or not an integer")
             }
             return number.int64Value

@@ -7,7 +7,7 @@ extension OversightCtl {
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show or follow the event log.",
-            subcommands: [Show.self, Follow.self]
+            subcommands: [Show.self, Follow.self, Export.self]
         )
     }
 }

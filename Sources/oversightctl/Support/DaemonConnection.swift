@@ -142,6 +142,11 @@ enum CLIOutput {
         FileHandle.standardError.write(Data("oversightctl: error: \(text)\n".utf8))
     }
 
+    /// Writes `oversightctl: …` to stderr: a remark beside the output, not an error.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("oversightctl: \(text)\n".utf8))
+    }
+
     /// Prints a JSON document on one line.
     static func json(_ value: JSONValue) {
         line(value.jsonString)
