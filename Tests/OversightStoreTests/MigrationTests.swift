@@ -5,15 +5,15 @@ import Testing
 @testable import OversightStore
 
 struct MigrationTests {
-    @Test func `a new file gets every migration and user_version 3`() throws {
+    @Test func `a new file gets every migration and user_version 4`() throws {
         try withTemporaryDatabase { path in
             let log = try openLog(path)
             try log.reader.read { db throws in
-                #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 3)
+                #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 4)
                 #expect(
                     try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-                        == ["v1-event-log", "v2-commands", "v3-projection-checkpoints"])
-                for table in ["event", "command", "projection_checkpoint"] {
+                        == ["v1-event-log", "v2-commands", "v3-projection-checkpoints", "v4-audit-checkpoints"])
+                for table in ["event", "command", "projection_checkpoint", "checkpoint"] {
                     #expect(try db.tableExists(table))
                 }
             }
@@ -62,7 +62,7 @@ struct MigrationTests {
                 try log.verifyChain()
                     == ChainVerification(checked: 3, head: LogHead(position: 3, hash: inserted[2].hash)))
             try log.reader.read { db throws in
-                #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 3)
+                #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 4)
                 #expect(try db.tableExists("command") && db.tableExists("projection_checkpoint"))
                 #expect(try StreamCountProjection.counts(db) == ["old": 3])
             }
@@ -83,10 +83,10 @@ struct MigrationTests {
             do { _ = try openLog(path) }
             let queue = try rawQueue(path)
             try queue.write { db throws in
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v4-from-the-future')")
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
             }
-            #expect(throws: StoreError.schemaTooNew(found: 4, supported: 3)) { try openLog(path) }
-            #expect(throws: StoreError.schemaTooNew(found: 4, supported: 3)) { try verifyChain(ofDatabaseAt: path) }
+            #expect(throws: StoreError.schemaTooNew(found: 5, supported: 4)) { try openLog(path) }
+            #expect(throws: StoreError.schemaTooNew(found: 5, supported: 4)) { try verifyChain(ofDatabaseAt: path) }
         }
     }
 
@@ -96,7 +96,7 @@ struct MigrationTests {
             let queue = try rawQueue(path)
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 9") }
             let error = #expect(throws: StoreError.self) { try openLog(path) }
-            #expect(error == .schemaTooNew(found: 9, supported: 3))
+            #expect(error == .schemaTooNew(found: 9, supported: 4))
             #expect(error?.description.contains("upgrade oversightd") == true)
         }
     }
