@@ -249,7 +249,8 @@ struct AdminTests {
         let status = try json(daemon.ctl("status", "--json").stdout)
         let head = try #require(status["headPosition"] as? Int)
         let projections = try #require(status["projections"] as? [[String: Any]])
-        #expect(projections.count == 8)
+        #expect(projections.contains { $0["name"] as? String == "merkle-blocks" })
+        #expect(projections.count == 9)
         for projection in projections {
             #expect(projection["position"] as? Int == head, "\(projection)")
             #expect(projection["lag"] as? Int == 0, "\(projection)")

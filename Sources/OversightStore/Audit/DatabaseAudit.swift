@@ -30,10 +30,28 @@ public struct DatabaseAuditReport: Sendable, Equatable {
         checks.append(Check(name: name, passed: true, detail: detail))
     }
 
-    mutating func fail(_ name: String, _ detail: String, position: Int64?) {
+    /// Whether ``firstBadPosition`` is the exact bad event (not the start of a range it lies in).
+    private var exact = false
+
+    /// Records a failed check. An exact position (the event found bad) wins over the start of a range (a
+    /// checkpoint's root says only that some event in a range changed); among equals the earliest wins.
+    mutating func fail(_ name: String, _ detail: String, position: Int64?, exact isExact: Bool = true) {
         checks.append(Check(name: name, passed: false, detail: detail))
-        if problem == nil { problem = detail }
-        if let position, firstBadPosition.map({ position < $0 }) ?? true { firstBadPosition = position }
+        guard let position else {
+            if problem == nil { problem = detail }
+            return
+        }
+        let better =
+            firstBadPosition.map { current in
+                isExact != exact ? isExact : position < current
+            } ?? true
+        if better {
+            firstBadPosition = position
+            exact = isExact
+            problem = detail
+        } else if problem == nil {
+            problem = detail
+        }
     }
 }
 
@@ -163,6 +181,7 @@ private struct DatabaseAuditor {
                 failed = true
                 continue
             }
+            var genuine = true
             if let verifier {
                 do {
                     _ = try signed.verified(by: verifier)
@@ -171,6 +190,7 @@ private struct DatabaseAuditor {
                         report.fail("signatures", "the checkpoint of size \(row.size): \(error)", position: nil)
                     }
                     signaturesFailed = true
+                    genuine = false
                 }
             }
             guard row.size <= report.head.position else {
@@ -188,12 +208,13 @@ private struct DatabaseAuditor {
                     "checkpoints",
                     "the events up to \(row.size) do not have the root the checkpoint of size \(row.size) signed: "
                         + "an event between positions \(lastGoodSize + 1) and \(row.size) was changed",
-                    position: lastGoodSize + 1)
+                    position: lastGoodSize + 1, exact: false)
                 failed = true
                 break
             }
             lastGoodSize = row.size
-            good.append(checkpoint)
+            // Only a checkpoint signed by the key narrows down where a later mismatch starts.
+            if genuine { good.append(checkpoint) }
         }
         if !failed {
             report.pass(
@@ -237,7 +258,7 @@ private struct DatabaseAuditor {
                 "given checkpoint",
                 "the log is not consistent with the given checkpoint of size \(checkpoint.size): "
                     + "an event between positions \(before + 1) and \(checkpoint.size) was changed",
-                position: before + 1)
+                position: before + 1, exact: false)
             return
         }
         report.pass(

@@ -23,7 +23,7 @@ extension OversightCtl {
                   oversightctl audit verify-db /var/lib/oversight/backups/2024-12-31.sqlite --key oversight.pub
                 """,
             subcommands: [
-                Key.self, Checkpoint.self, Checkpoints.self, Prove.self, Consistency.self, VerifyProof.self,
+                Info.self, Key.self, Checkpoint.self, Checkpoints.self, Prove.self, Consistency.self, VerifyProof.self,
                 VerifyDB.self, VerifyExport.self,
             ]
         )
@@ -31,6 +31,39 @@ extension OversightCtl {
 }
 
 extension OversightCtl.Audit {
+    /// `audit info`.
+    struct Info: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The log's key, the checkpoint policy, the audit mirror and the newest checkpoint.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            guard let reply = try await DaemonConnection.request(options, "org.oversight.audit.Info") else { return }
+            let every = reply["checkpointEvery"]?.intValue ?? 0
+            let interval = reply["checkpointIntervalSeconds"]?.intValue
+            var policy = every > 0 ? "every \(every) events" : "not by count"
+            policy += interval.map { ", every \($0) s while the log grows" } ?? ", not by time"
+            var table = TextTable(headers: ["", ""])
+            table.showsHeaders = false
+            table.maximumCellWidth = 100
+            table.rows = [
+                ["Public key:", reply["verifierKey"]?.stringValue ?? ""],
+                ["Origin:", reply["origin"]?.stringValue ?? ""],
+                ["Log head:", String(reply["headPosition"]?.intValue ?? 0)],
+                ["Checkpoints:", policy + ", and on demand"],
+                [
+                    "Newest checkpoint:",
+                    reply["latest"].map { "size \($0["size"]?.intValue ?? 0), signed \($0["signedAt"]?.stringValue ?? "")" }
+                        ?? "none yet",
+                ],
+                ["Audit mirror:", reply["mirror"]?.stringValue ?? "off"],
+                ["Mirror problem:", reply["mirrorProblem"]?.stringValue ?? "none"],
+            ]
+            CLIOutput.line(table.render())
+        }
+    }
+
     /// `audit key`.
     struct Key: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
