@@ -78,7 +78,10 @@ struct AuditCommandTests {
 
         let database = try run(
             Binaries.ctl,
-            ["audit", "verify-db", scratch.stateDirectory + "/oversight.sqlite", "--key", keyFile, "--checkpoint", oldCheckpoint])
+            [
+                "audit", "verify-db", scratch.stateDirectory + "/oversight.sqlite", "--key", keyFile, "--checkpoint",
+                oldCheckpoint,
+            ])
         #expect(database.status == 0, "\(database.stdout)\(database.stderr)")
         #expect(database.stdout.contains("Verified"))
     }
@@ -98,7 +101,8 @@ struct AuditCommandTests {
             #expect(check.stdout.contains("events 2–7"))
             let text = try String(contentsOfFile: archive, encoding: .utf8)
             let edited = file(scratch, "edited.\(format)")
-            try text.replacingOccurrences(of: "部门5", with: "部门X").write(toFile: edited, atomically: true, encoding: .utf8)
+            try text.replacingOccurrences(of: "部门5", with: "部门X").write(
+                toFile: edited, atomically: true, encoding: .utf8)
             let refused = try run(Binaries.ctl, ["audit", "verify-export", edited, "--key", keyFile])
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("event 5"), "\(refused.stderr)")

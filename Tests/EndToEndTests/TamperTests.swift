@@ -136,7 +136,9 @@ struct TamperTests {
         try addDepartments(fork, 20, prefix: "x")
         #expect(fork.stop() == 0)
         let replaced = file(fixture.scratch, "replaced.sqlite")
-        #expect(try run(Self.sqlite3, [forkScratch.stateDirectory + "/oversight.sqlite", "VACUUM INTO '\(replaced)'"]).status == 0)
+        #expect(
+            try run(Self.sqlite3, [forkScratch.stateDirectory + "/oversight.sqlite", "VACUUM INTO '\(replaced)'"])
+                .status == 0)
         let replacedResult = try fixture.verify(replaced)
         #expect(replacedResult.status == 1)
         #expect(replacedResult.stdout.contains("FAIL signatures"), "\(replacedResult.stdout)")

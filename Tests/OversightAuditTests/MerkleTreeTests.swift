@@ -95,7 +95,8 @@ struct MerkleTreeTests {
                 let leaf = source.leafHashes[Int(index)]
                 #expect(MerkleHash.verifyInclusion(leafHash: leaf, index: index, size: size, proof: proof, root: root))
                 let other = source.leafHashes[Int((index + 1) % 40)]
-                #expect(!MerkleHash.verifyInclusion(leafHash: other, index: index, size: size, proof: proof, root: root))
+                #expect(
+                    !MerkleHash.verifyInclusion(leafHash: other, index: index, size: size, proof: proof, root: root))
                 if size > 1 {
                     let wrongIndex = (index + 1) % size
                     #expect(
@@ -140,7 +141,9 @@ struct MerkleTreeTests {
         let blocked = MerkleTree(source: BlockedLeaves(leaves: leaves, blockSize: 4))
         for size in Int64(1)...70 {
             #expect(try blocked.rootHash(size: size) == plain.rootHash(size: size))
-            #expect(try blocked.inclusionProof(index: size / 2, size: size) == plain.inclusionProof(index: size / 2, size: size))
+            #expect(
+                try blocked.inclusionProof(index: size / 2, size: size)
+                    == plain.inclusionProof(index: size / 2, size: size))
             #expect(
                 try blocked.consistencyProof(oldSize: size / 3, newSize: size)
                     == plain.consistencyProof(oldSize: size / 3, newSize: size))

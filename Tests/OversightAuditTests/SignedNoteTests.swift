@@ -6,9 +6,11 @@ import Testing
 /// The example of golang.org/x/mod/sumdb/note (Ed25519 is deterministic, so signing reproduces it exactly).
 private let goSigner = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 private let goVerifier = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
-private let goText = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+private let goText =
+    "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
 private let goNote =
-    goText + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+    goText
+    + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
 
 struct SignedNoteTests {
     @Test func `signing reproduces the Go note package's example byte for byte`() throws {
@@ -54,7 +56,8 @@ struct SignedNoteTests {
 
     @Test func `a checkpoint round-trips and checks its origin against the key's name`() throws {
         let signer = try NoteSigner(generatingKeyNamed: "office.example/oversight")
-        let checkpoint = Checkpoint(origin: "office.example/oversight", size: 42, rootHash: Data(repeating: 7, count: 32))
+        let checkpoint = Checkpoint(
+            origin: "office.example/oversight", size: 42, rootHash: Data(repeating: 7, count: 32))
         #expect(checkpoint.text == "office.example/oversight\n42\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n")
         let signed = try SignedCheckpoint(signing: checkpoint, with: signer)
         let parsed = try SignedCheckpoint(parsing: signed.encoded)
@@ -64,7 +67,9 @@ struct SignedNoteTests {
             signing: Checkpoint(origin: "office.example/oversight", size: 1, rootHash: Data(count: 32)), with: other)
         #expect(throws: AuditError.self) { try misnamed.verified(by: other.verifier) }
         #expect(throws: AuditError.self) { try Checkpoint(text: "origin\n-1\nAAAA\n") }
-        #expect(throws: AuditError.self) { try Checkpoint(text: "origin\n012\n\(Data(count: 32).base64EncodedString())\n") }
+        #expect(throws: AuditError.self) {
+            try Checkpoint(text: "origin\n012\n\(Data(count: 32).base64EncodedString())\n")
+        }
     }
 
     @Test func `an inclusion proof document round-trips in the tlog-proof format and verifies`() throws {
@@ -81,7 +86,9 @@ struct SignedNoteTests {
         let parsed = try InclusionProofDocument(parsing: document.encoded)
         #expect(parsed == document)
         try parsed.verify(leafHash: MerkleHash.leaf(leaves[6]), with: signer.verifier)
-        #expect(throws: AuditError.self) { try parsed.verify(leafHash: MerkleHash.leaf(leaves[5]), with: signer.verifier) }
+        #expect(throws: AuditError.self) {
+            try parsed.verify(leafHash: MerkleHash.leaf(leaves[5]), with: signer.verifier)
+        }
     }
 
     @Test func `a consistency proof document verifies, and a forked old checkpoint does not`() throws {
@@ -90,11 +97,13 @@ struct SignedNoteTests {
         let tree = MerkleTree(source: InMemoryLeaves(leaves: leaves))
         func signed(_ tree: MerkleTree<InMemoryLeaves>, _ size: Int64) throws -> SignedCheckpoint {
             try SignedCheckpoint(
-                signing: Checkpoint(origin: "office.example/oversight", size: size, rootHash: try tree.rootHash(size: size)),
+                signing: Checkpoint(
+                    origin: "office.example/oversight", size: size, rootHash: try tree.rootHash(size: size)),
                 with: signer)
         }
         let document = ConsistencyProofDocument(
-            old: try signed(tree, 7), new: try signed(tree, 20), proof: try tree.consistencyProof(oldSize: 7, newSize: 20))
+            old: try signed(tree, 7), new: try signed(tree, 20),
+            proof: try tree.consistencyProof(oldSize: 7, newSize: 20))
         try ConsistencyProofDocument(parsing: document.encoded).verify(with: signer.verifier)
         var forkedLeaves = leaves
         forkedLeaves[3] = Data("rewritten".utf8)

@@ -61,7 +61,9 @@ struct AuditStoreTests {
         try withTemporaryDatabase { path in
             let log = try openLog(path, projections: [MerkleBlockProjection()])
             try fill(log, 600)
-            let live = try log.reader.read { db in try Row.fetchAll(db, sql: "SELECT * FROM merkle_block ORDER BY block") }
+            let live = try log.reader.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM merkle_block ORDER BY block")
+            }
             try log.rebuildProjections()
             let rebuilt = try log.reader.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM merkle_block ORDER BY block")

@@ -49,7 +49,8 @@ final class AuditMirror: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw MirrorError(description: "cannot create the audit mirror's directory \(directory): \(error.localizedDescription)")
+            throw MirrorError(
+                description: "cannot create the audit mirror's directory \(directory): \(error.localizedDescription)")
         }
         let fd = Glibc.open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
@@ -117,7 +118,9 @@ final class AuditMirror: Sendable {
         }
     }
 
-    /// One event as a mirror line. The stored `data` text is inserted verbatim (it is JSON without line breaks);
+    /// One event as a mirror line.
+    ///
+    /// The stored `data` text is inserted verbatim (it is JSON without line breaks);
     /// anything else is encoded by the varlink JSON serializer.
     static func line(_ event: RecordedEvent) -> String {
         var object: [String: JSONValue] = [
@@ -139,7 +142,9 @@ final class AuditMirror: Sendable {
     /// Cuts a partial last line, and checks the last complete line against the log.
     ///
     /// - Returns: The position of the last line (0 for an empty mirror) and the problem found, if any.
-    private static func reconcileTail(fd: Int32, path: String, log: SQLiteEventLog, logger: Logger) throws
+    private static func reconcileTail(
+        fd: Int32, path: String, log: SQLiteEventLog, logger: Logger
+    ) throws
         -> (Int64, String?)
     {
         var info = stat()
@@ -158,7 +163,8 @@ final class AuditMirror: Sendable {
             var buffer = [UInt8](repeating: 0, count: Int(chunk))
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(chunk), off_t(offset)) }
             guard count == Int(chunk) else {
-                throw MirrorError(description: "cannot read the audit mirror \(path): \(String(cString: strerror(errno)))")
+                throw MirrorError(
+                    description: "cannot read the audit mirror \(path): \(String(cString: strerror(errno)))")
             }
             tail = buffer + tail
             // Ignore the file's final newline when looking for the start of the last line.
@@ -172,7 +178,8 @@ final class AuditMirror: Sendable {
         if lastLine.last != 0x0A {
             // A line cut short by a crash: it was never complete, so it is removed and written again in full.
             guard ftruncate(fd, off_t(start)) == 0 else {
-                throw MirrorError(description: "cannot repair the audit mirror \(path): \(String(cString: strerror(errno)))")
+                throw MirrorError(
+                    description: "cannot repair the audit mirror \(path): \(String(cString: strerror(errno)))")
             }
             logger.notice("Audit mirror: removed a partial last line", metadata: [LogKey.path: "\(path)"])
             guard start > 0 else { return (0, nil) }

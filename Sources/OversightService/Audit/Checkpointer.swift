@@ -79,7 +79,9 @@ final class Checkpointer: Sendable {
                     let checkpoint = signed.withLock { $0 }
                     state.withLock { state in
                         state.queued = false
-                        if case .success = result, let checkpoint { state.lastSize = max(state.lastSize, checkpoint.size) }
+                        if case .success = result, let checkpoint {
+                            state.lastSize = max(state.lastSize, checkpoint.size)
+                        }
                     }
                     if case .success = result, let checkpoint {
                         logger.debug("Checkpoint signed", metadata: [LogKey.position: "\(checkpoint.size)"])

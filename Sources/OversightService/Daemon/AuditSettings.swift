@@ -41,7 +41,8 @@ public struct AuditSettings: Sendable, Equatable {
             } else {
                 guard mirror.hasPrefix("/") else {
                     throw ConfigurationError(
-                        path: nil, line: nil, key: "--audit-mirror", "must be off or an absolute path, not \"\(mirror)\"")
+                        path: nil, line: nil, key: "--audit-mirror",
+                        "must be off or an absolute path, not \"\(mirror)\"")
                 }
                 settings.mirrorPath = mirror
             }

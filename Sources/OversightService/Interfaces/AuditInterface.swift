@@ -57,7 +57,9 @@ struct AuditInterface: VarlinkInterfaceHandler {
                     do {
                         let before = try log.latestCheckpoint()?.size
                         guard let checkpoint = try await checkpointer.signNow() else { throw Self.emptyLog(interface) }
-                        responder.reply(["checkpoint": Self.encode(checkpoint), "created": .bool(checkpoint.size != before)])
+                        responder.reply([
+                            "checkpoint": Self.encode(checkpoint), "created": .bool(checkpoint.size != before),
+                        ])
                     } catch {
                         responder.fail(ErrorMapping.varlinkError(error, interface: interface))
                     }
@@ -152,7 +154,9 @@ struct AuditInterface: VarlinkInterfaceHandler {
     }
 
     /// Turns the store's refusals of an audit query into `InvalidArgument`.
-    private static func mapped(_ interface: String, _ body: () throws -> [String: JSONValue]) throws
+    private static func mapped(
+        _ interface: String, _ body: () throws -> [String: JSONValue]
+    ) throws
         -> [String: JSONValue]
     {
         do {

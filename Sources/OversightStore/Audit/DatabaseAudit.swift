@@ -6,7 +6,7 @@ import OversightAudit
 public struct DatabaseAuditReport: Sendable, Equatable {
     /// One check and its outcome.
     public struct Check: Sendable, Equatable {
-        /// What was checked, e.g. "hash chain".
+        /// What was checked, such as "hash chain".
         public var name: String
         /// Whether it held.
         public var passed: Bool
@@ -33,7 +33,9 @@ public struct DatabaseAuditReport: Sendable, Equatable {
     /// Whether ``firstBadPosition`` is the exact bad event (not the start of a range it lies in).
     private var exact = false
 
-    /// Records a failed check. An exact position (the event found bad) wins over the start of a range (a
+    /// Records a failed check.
+    ///
+    /// An exact position (the event found bad) wins over the start of a range (a
     /// checkpoint's root says only that some event in a range changed); among equals the earliest wins.
     mutating func fail(_ name: String, _ detail: String, position: Int64?, exact isExact: Bool = true) {
         checks.append(Check(name: name, passed: false, detail: detail))
@@ -107,7 +109,8 @@ private struct DatabaseAuditor {
         if let bad = chain.firstBadPosition {
             report.fail("hash chain", chain.problem ?? "the chain is broken at \(bad)", position: bad)
         } else {
-            report.pass("hash chain", "\(chain.checked) events, each linked to the one before; head \(chain.head.position)")
+            report.pass(
+                "hash chain", "\(chain.checked) events, each linked to the one before; head \(chain.head.position)")
         }
         let blocksSound = try checkBlocks(&report)
         let tree = EventLogTree(db, usingStoredBlocks: blocksSound)
@@ -152,7 +155,9 @@ private struct DatabaseAuditor {
 
     /// Each stored checkpoint: its note parses and matches its row, its tree fits in the log and has its root,
     /// and its signature verifies.
-    private func checkStoredCheckpoints(_ report: inout DatabaseAuditReport, tree: EventLogTree) throws
+    private func checkStoredCheckpoints(
+        _ report: inout DatabaseAuditReport, tree: EventLogTree
+    ) throws
         -> [Checkpoint]
     {
         guard try db.tableExists("checkpoint") else {
@@ -176,7 +181,8 @@ private struct DatabaseAuditor {
             let checkpoint = signed.checkpoint
             guard checkpoint.size == row.size, checkpoint.rootHash == row.rootHash else {
                 report.fail(
-                    "checkpoints", "the stored size or root of the checkpoint of size \(row.size) differs from its note",
+                    "checkpoints",
+                    "the stored size or root of the checkpoint of size \(row.size) differs from its note",
                     position: nil)
                 failed = true
                 continue
@@ -262,6 +268,7 @@ private struct DatabaseAuditor {
             return
         }
         report.pass(
-            "given checkpoint", "the log of \(report.head.position) events extends the checkpoint of size \(checkpoint.size)")
+            "given checkpoint",
+            "the log of \(report.head.position) events extends the checkpoint of size \(checkpoint.size)")
     }
 }

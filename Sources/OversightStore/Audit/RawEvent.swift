@@ -11,7 +11,7 @@ public struct RawEvent: Sendable, Equatable {
     public var data: String
     /// The `meta` column: JSON text as stored.
     public var meta: String
-    /// The `recorded_at` column, e.g. `2024-08-19T02:30:00.123Z`.
+    /// The `recorded_at` column, such as `2024-08-19T02:30:00.123Z`.
     public var recordedAt: String
     public var prevHash: Data
     public var hash: Data

@@ -5,7 +5,8 @@ public enum ReadModels {
     /// A fresh instance of every projection.
     public static var all: [any Projection] {
         [
-            DepartmentListProjection(), TopicBoardProjection(), MerkleBlockProjection(), InquiryRecordProjection(), VoteBoardProjection(),
+            DepartmentListProjection(), TopicBoardProjection(), MerkleBlockProjection(), InquiryRecordProjection(),
+            VoteBoardProjection(),
             EvaluationBoardProjection(), ItemBoardProjection(), SuggestionBoardProjection(), StationListProjection(),
         ]
     }

@@ -54,7 +54,9 @@ extension OversightCtl.Audit {
                 ["Checkpoints:", policy + ", and on demand"],
                 [
                     "Newest checkpoint:",
-                    reply["latest"].map { "size \($0["size"]?.intValue ?? 0), signed \($0["signedAt"]?.stringValue ?? "")" }
+                    reply["latest"].map {
+                        "size \($0["size"]?.intValue ?? 0), signed \($0["signedAt"]?.stringValue ?? "")"
+                    }
                         ?? "none yet",
                 ],
                 ["Audit mirror:", reply["mirror"]?.stringValue ?? "off"],
@@ -144,7 +146,9 @@ extension OversightCtl.Audit {
         @Argument(help: "The event's log position.") var position: Int
         @Option(help: ArgumentHelp("Prove inclusion in this checkpoint (a file).", valueName: "file"))
         var checkpoint: String?
-        @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the proof to a new file.", valueName: "file"))
+        @Option(
+            name: [.short, .customLong("output")],
+            help: ArgumentHelp("Write the proof to a new file.", valueName: "file"))
         var output: String?
 
         func validate() throws {
@@ -191,7 +195,9 @@ extension OversightCtl.Audit {
         @OptionGroup var key: KeyOption
         @Option(help: ArgumentHelp("The old checkpoint (a file a witness kept).", valueName: "file")) var old: String
         @Option(help: ArgumentHelp("The new checkpoint (default: the newest).", valueName: "file")) var new: String?
-        @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the proof to a new file.", valueName: "file"))
+        @Option(
+            name: [.short, .customLong("output")],
+            help: ArgumentHelp("Write the proof to a new file.", valueName: "file"))
         var output: String?
 
         func run() async throws {
@@ -266,7 +272,8 @@ enum ProofCheck {
             throw AuditError.proofFailed("the event's columns do not give its hash: the event was altered")
         }
         guard event.position == document.index + 1 else {
-            throw AuditError.proofFailed("the event is at position \(event.position), the proof is for leaf \(document.index)")
+            throw AuditError.proofFailed(
+                "the event is at position \(event.position), the proof is for leaf \(document.index)")
         }
         try document.verify(leafHash: MerkleHash.leaf(event.hash), with: verifier)
         return event

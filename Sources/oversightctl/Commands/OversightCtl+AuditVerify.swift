@@ -10,13 +10,16 @@ extension OversightCtl.Audit {
     struct VerifyProof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify-proof",
-            abstract: "Check an inclusion proof (tlog-proof) or a consistency proof offline, with the public key alone.",
-            discussion: "Exit 0 when the proof holds, 1 naming what failed. Example: oversightctl audit verify-proof event-120.tlog-proof --key oversight.pub"
+            abstract:
+                "Check an inclusion proof (tlog-proof) or a consistency proof offline, with the public key alone.",
+            discussion:
+                "Exit 0 when the proof holds, 1 naming what failed. Example: oversightctl audit verify-proof event-120.tlog-proof --key oversight.pub"
         )
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: ArgumentHelp("The proof file (- for stdin).", valueName: "file")) var file: String
-        @Option(help: ArgumentHelp("The log's public key, or a file holding it.", valueName: "key|file")) var key: String
+        @Option(help: ArgumentHelp("The log's public key, or a file holding it.", valueName: "key|file")) var key:
+            String
 
         func run() async throws {
             let verifier = try AuditFiles.verifier(key)
@@ -29,16 +32,20 @@ extension OversightCtl.Audit {
                         "OK: event \(event.position) (\(event.stream)@\(event.version) \(event.type), recorded "
                             + "\(event.recordedAt)) is in the log of \(document.checkpoint.checkpoint.size) events "
                             + "signed by \(verifier.name)",
-                        ["valid": .bool(true), "position": .int(event.position),
-                         "treeSize": .int(document.checkpoint.checkpoint.size)])
+                        [
+                            "valid": .bool(true), "position": .int(event.position),
+                            "treeSize": .int(document.checkpoint.checkpoint.size),
+                        ])
                 } else {
                     let document = try ConsistencyProofDocument(parsing: text)
                     try document.verify(with: verifier)
                     report(
                         "OK: the log of \(document.new.checkpoint.size) events extends the log of "
                             + "\(document.old.checkpoint.size) events; both signed by \(verifier.name)",
-                        ["valid": .bool(true), "oldSize": .int(document.old.checkpoint.size),
-                         "newSize": .int(document.new.checkpoint.size)])
+                        [
+                            "valid": .bool(true), "oldSize": .int(document.old.checkpoint.size),
+                            "newSize": .int(document.new.checkpoint.size),
+                        ])
                 }
             } catch let error as AuditError {
                 if options.json { CLIOutput.json(.object(["valid": .bool(false), "problem": .string("\(error)")])) }
@@ -55,7 +62,8 @@ extension OversightCtl.Audit {
     struct VerifyDB: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify-db",
-            abstract: "Verify a database or backup file without a daemon: chain, Merkle blocks, checkpoints, signatures.",
+            abstract:
+                "Verify a database or backup file without a daemon: chain, Merkle blocks, checkpoints, signatures.",
             discussion: """
                 Checks every event's hash and link, recomputes the stored Merkle blocks from the events, recomputes \
                 the root of every stored checkpoint and checks its signature with --key, and with --checkpoint \
@@ -79,7 +87,9 @@ extension OversightCtl.Audit {
                     .appendingPathComponent("audit-verifier.pub")
                 if FileManager.default.fileExists(atPath: beside) {
                     verifier = try AuditFiles.verifier(beside)
-                    CLIOutput.note("note: using the key beside the database (\(beside)); pass --key with a copy kept outside the office")
+                    CLIOutput.note(
+                        "note: using the key beside the database (\(beside)); pass --key with a copy kept outside the office"
+                    )
                 }
             }
             let witness = try checkpoint.map { try AuditFiles.checkpoint($0, option: "--checkpoint") }
@@ -95,7 +105,9 @@ extension OversightCtl.Audit {
                     "headHash": .string(report.head.hash.hex),
                     "checks": .array(
                         report.checks.map {
-                            .object(["name": .string($0.name), "passed": .bool($0.passed), "detail": .string($0.detail)])
+                            .object([
+                                "name": .string($0.name), "passed": .bool($0.passed), "detail": .string($0.detail),
+                            ])
                         }),
                 ]
                 object["firstBadPosition"] = report.firstBadPosition.map(JSONValue.int)
@@ -120,12 +132,14 @@ extension OversightCtl.Audit {
     struct VerifyExport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify-export",
-            abstract: "Verify a `log export` archive on its own: every event's hash and link, and the signed checkpoint.",
+            abstract:
+                "Verify a `log export` archive on its own: every event's hash and link, and the signed checkpoint.",
             discussion: "Example: oversightctl audit verify-export events-2024.jsonl --key oversight.pub")
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: ArgumentHelp("The archive (JSON lines or CSV).", valueName: "file")) var file: String
-        @Option(help: ArgumentHelp("The log's public key, or a file holding it.", valueName: "key|file")) var key: String
+        @Option(help: ArgumentHelp("The log's public key, or a file holding it.", valueName: "key|file")) var key:
+            String
 
         func run() async throws {
             let verifier = try AuditFiles.verifier(key)

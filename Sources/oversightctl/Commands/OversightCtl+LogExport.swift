@@ -66,7 +66,9 @@ extension OversightCtl.Log {
             let archive = ExportArchive(events: events, proof: proof)
             guard let verifier = try? AuditFiles.verifier(info["verifierKey"]?.stringValue ?? ""),
                 (try? archive.verify(with: verifier)) != nil
-            else { throw AuditFiles.failure("the archive does not verify against the daemon's key; nothing was written") }
+            else {
+                throw AuditFiles.failure("the archive does not verify against the daemon's key; nothing was written")
+            }
             try AuditFiles.write(archive.encoded(archiveFormat), to: file)
             CLIOutput.note(
                 "exported events \(from)–\(last) to \(file) with a checkpoint of size \(checkpoint.checkpoint.size)")

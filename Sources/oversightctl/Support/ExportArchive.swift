@@ -17,7 +17,9 @@ struct ExportArchive {
     }
 
     static let formatName = "oversight-log-export@v1"
-    static let csvHeader = ["position", "stream", "version", "type", "recorded_at", "data", "meta", "prev_hash", "hash"]
+    static let csvHeader = [
+        "position", "stream", "version", "type", "recorded_at", "data", "meta", "prev_hash", "hash",
+    ]
 
     var events: [RawEvent]
     var proof: InclusionProofDocument
@@ -146,7 +148,9 @@ struct ExportArchive {
     }
 
     private static func json(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
