@@ -291,6 +291,48 @@ enum VarlinkInterfaceFixture {
     }
 }
 
+/// The audit keys: checkpoint policy, key name and mirror.
+struct AuditConfigurationTests {
+    @Test func `audit keys parse, and bad values name the key and line`() throws {
+        let file = try ConfigurationFile(
+            parsing: "audit-name = a.example/log\ncheckpoint-every = 0\ncheckpoint-interval = off\naudit-mirror = off\n"
+        )
+        #expect(file.auditName?.value == "a.example/log")
+        #expect(file.checkpointEvery?.value == 0)
+        #expect(file.checkpointInterval?.value == .some(nil))
+        #expect(file.auditMirror?.value == .some(nil))
+        for (text, key) in [
+            ("audit-name = a b", "audit-name"), ("audit-name = a+b", "audit-name"),
+            ("checkpoint-every = -1", "checkpoint-every"), ("checkpoint-interval = 10x", "checkpoint-interval"),
+            ("checkpoint-interval = 0m", "checkpoint-interval"), ("audit-mirror = relative.jsonl", "audit-mirror"),
+        ] {
+            let error = #expect(throws: ConfigurationError.self) { try ConfigurationFile(parsing: "\n" + text) }
+            #expect(error?.key == key)
+            #expect(error?.line == 2)
+        }
+    }
+
+    @Test func `the mirror defaults to the logs directory under systemd, else the state directory`() throws {
+        let file = ConfigurationFile()
+        let systemd = try AuditSettings.resolve(
+            CommandLineSettings(), file: file, stateDirectory: "/var/lib/oversight", logsDirectory: "/var/log/oversight"
+        )
+        #expect(systemd.mirrorPath == "/var/log/oversight/events.jsonl")
+        let local = try AuditSettings.resolve(
+            CommandLineSettings(), file: file, stateDirectory: "/tmp/ov/state", logsDirectory: nil)
+        #expect(local.mirrorPath == "/tmp/ov/state/events.jsonl")
+        let off = try AuditSettings.resolve(
+            CommandLineSettings(auditMirror: "off", checkpointEvery: 7), file: file, stateDirectory: "/s",
+            logsDirectory: "/var/log/oversight")
+        #expect(off.mirrorPath == nil)
+        #expect(off.checkpointEvery == 7)
+        #expect(throws: ConfigurationError.self) {
+            try AuditSettings.resolve(
+                CommandLineSettings(auditMirror: "rel"), file: file, stateDirectory: "/s", logsDirectory: nil)
+        }
+    }
+}
+
 /// The shipped example configuration.
 struct ExampleConfigurationTests {
     private static var example: String {
@@ -318,6 +360,10 @@ struct ExampleConfigurationTests {
         #expect(file.evaluationRule?.value == .majorityOfEntitled)
         #expect(file.holidayCalendar?.value == "/etc/oversight/holidays.txt")
         #expect(file.watchdog?.value == true)
+        #expect(file.auditName?.value == "congress.example.gov.cn/oversight")
+        #expect(file.checkpointEvery?.value == 1000)
+        #expect(file.checkpointInterval?.value == .seconds(600))
+        #expect(file.auditMirror?.value == "/var/log/oversight/events.jsonl")
         #expect(file.roles[.admin]?.value == [.userName("root")])
         #expect(file.roles[.clerk]?.value == [.groupName("oversight")])
         #expect(file.roles[.reader]?.value == [.anyone])
