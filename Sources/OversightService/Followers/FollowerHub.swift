@@ -72,6 +72,9 @@ final class FollowerHub: Sendable {
     /// Number of live followers.
     var count: Int { state.withLock { $0.followers.count } }
 
+    /// Each live follower's position (every matching event up to it has been handed over), lowest first.
+    var positions: [Int64] { state.withLock { $0.followers.values.map(\.scanned).sorted() } }
+
     /// Starts a follower that receives every event after `position` that matches `filter`, then every new one.
     ///
     /// - Parameter cursorHash: When given, the event at `position` must have this hash; otherwise the stream
