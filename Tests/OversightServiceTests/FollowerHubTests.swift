@@ -83,8 +83,7 @@ private final class LogFixture {
     let threadPool = NIOThreadPool(numberOfThreads: 1)
     var socket: String { directory.appendingPathComponent("s").path }
 
-    init(pageSize: Int = 100, scanLimit: Int = 50_000, now: @escaping @Sendable () -> Date = { Date() }) async throws
-    {
+    init(pageSize: Int = 100, scanLimit: Int = 50_000, now: @escaping @Sendable () -> Date = { Date() }) async throws {
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("fh-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let quiet = Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -205,7 +204,9 @@ private enum RawClientError: Error { case cannotConnect }
 
 /// Following through the real `org.oversight.log` interface: filters, `until`, cursors, and slow followers.
 struct FollowerHubFilterTests {
-    @Test func `a follower that stops reading never holds up commits, holds at most a page, and then gets every event in order`()
+    @Test
+    func
+        `a follower that stops reading never holds up commits, holds at most a page, and then gets every event in order`()
         async throws
     {
         let fixture = try await LogFixture(pageSize: 100)

@@ -39,7 +39,9 @@ struct EventFilterTests {
         ("two actors", EventFilter(actors: ["bob", "carol"]), [2, 4, 5, 7, 9]),
         (
             "since and until, inclusive",
-            EventFilter(since: Timestamp.format(fixedDate.addingTimeInterval(2)), until: Timestamp.format(fixedDate.addingTimeInterval(5))),
+            EventFilter(
+                since: Timestamp.format(fixedDate.addingTimeInterval(2)),
+                until: Timestamp.format(fixedDate.addingTimeInterval(5))),
             [3, 4, 5, 6]
         ),
         (
@@ -96,7 +98,8 @@ struct EventFilterTests {
         try withTemporaryDatabase { path in
             let log = try openLog(path)
             try record(log, rows)
-            let filter = EventFilter(types: [.exact("TopicPlanned")], until: Timestamp.format(fixedDate.addingTimeInterval(4)))
+            let filter = EventFilter(
+                types: [.exact("TopicPlanned")], until: Timestamp.format(fixedDate.addingTimeInterval(4)))
             let early = try log.events(after: 0, limit: 10, matching: filter, scanLimit: 5)
             #expect(early.events.map(\.position) == [1, 5])
             #expect(!early.untilPassed)
