@@ -76,6 +76,37 @@ struct LogFollowTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test func `the actor filter tells the users who recorded events apart`() throws {
+        let clerkUser = "ovtest-clerk"  // created by Scripts/setup-test-deps as root, member of group oversight
+        guard getuid() == 0, let clerk = getpwnam(clerkUser)?.pointee else {
+            print("skipped: the actor filter test records as \(clerkUser), which needs root and that user")
+            return
+        }
+        let (clerkUID, clerkGID) = (clerk.pw_uid, clerk.pw_gid)
+        let scratch = try Scratch()
+        let daemon = try Daemon(scratch: scratch, extraArguments: ["--config", "/dev/null"])
+        chmod(scratch.socket, 0o666)
+        func asClerk(_ arguments: String...) throws -> CommandResult {
+            try run(
+                URL(fileURLWithPath: "/usr/bin/setpriv"),
+                ["--reuid", "\(clerkUID)", "--regid", "\(clerkGID)", "--init-groups", "--", Binaries.ctl.path]
+                    + arguments,
+                environment: ["OVERSIGHT_SOCKET": scratch.socket])
+        }
+        #expect(try asClerk("department", "add", "fgw", "发展和改革委员会").status == 0)
+        #expect(try daemon.ctl("department", "add", "jw", "教育局").status == 0)
+        #expect(try asClerk("department", "add", "mzj", "民政局").status == 0)
+        #expect(try positions(daemon.ctl("log", "show", "--actor", clerkUser, "--json")) == [1, 3])
+        #expect(try positions(daemon.ctl("log", "show", "--actor", userName, "--json")) == [2])
+        #expect(
+            try positions(daemon.ctl("log", "show", "--actor", userName, "--actor", clerkUser, "--json")) == [1, 2, 3])
+        // A reader (the clerk here) follows by actor too.
+        let followed = try asClerk("log", "follow", "--actor", userName, "--until", "now", "--json")
+        #expect(followed.status == 0, "\(followed.stderr)")
+        #expect(try positions(followed) == [2])
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func `since and until take dates, local times in TZ, UTC and offsets, words and relative times`() throws {
         let scratch = try Scratch()
         let daemon = try Daemon(scratch: scratch)

@@ -107,7 +107,11 @@ extension OversightCtl.Log {
             parameters["afterHash"] = start.hash.map(JSONValue.string)
             let connection = try await DaemonConnection.open(options)
             var last = start.position
-            let resume = read.cursorFile.map { "resume with --cursor-file \($0)" } ?? "resume with --after"
+            let cursorFile = read.cursorFile
+            // How to go on from the last printed event.
+            func resume() -> String {
+                cursorFile.map { "resume with --cursor-file \($0)" } ?? "resume with --after \(last)"
+            }
             do {
                 for try await reply in connection.client.callMore("org.oversight.log.Follow", parameters) {
                     if reply["untilPassed"]?.intValue != nil {
@@ -122,7 +126,7 @@ extension OversightCtl.Log {
                 await connection.close()
                 var words = ErrorWords.describe(error, method: "org.oversight.log.Follow")
                 if error.name == "org.oversight.log.ServiceStopping" {
-                    words = "oversightd is stopping; \(read.cursorFile == nil ? "\(resume) \(last)" : resume)"
+                    words = "oversightd is stopping; \(resume())"
                 }
                 CLIOutput.error(words)
                 throw ExitCode(ErrorWords.exitCode(error))
@@ -131,14 +135,11 @@ extension OversightCtl.Log {
                 throw exit
             } catch {
                 await connection.close()
-                CLIOutput.error(
-                    "the connection to oversightd was lost: \(error); "
-                        + (read.cursorFile == nil ? "\(resume) \(last)" : resume))
+                CLIOutput.error("the connection to oversightd was lost: \(error); \(resume())")
                 throw ExitCode(69)
             }
             await connection.close()
-            CLIOutput.error(
-                "oversightd ended the stream; " + (read.cursorFile == nil ? "\(resume) \(last)" : resume))
+            CLIOutput.error("oversightd ended the stream; \(resume())")
             throw ExitCode(75)
         }
     }
