@@ -31,10 +31,11 @@ extension OversightCtl.Log {
             abstract: "Print the events after a position that match the filter, oldest first.",
             discussion: """
                 \(LogReadOptions.filterHelp)
+
                 Examples:
                   oversightctl log show --after 100 --limit 20
-                  oversightctl log show --stream 'item-*' --since yesterday --until today --output jsonl
-                  oversightctl log show --cursor-file ~/.audit-cursor     # the next 100 since last time
+                  oversightctl log show --stream 'item-*' --since yesterday --until today
+                  oversightctl log show --cursor-file audit.cursor   # the next 100 since last time
                 """
         )
 
@@ -83,10 +84,12 @@ extension OversightCtl.Log {
                 Resumes exactly after --after (or the cursor file's event): no gap, no duplicate. With --until it \
                 stops (exit 0) once the log has passed that time. If the daemon stops, the last line on stderr \
                 says how to resume.
+
                 \(LogReadOptions.filterHelp)
+
                 Examples:
                   oversightctl log follow --after 120 --output jsonl
-                  oversightctl log follow --stream 'inquiry-*' --type 'Evaluation*' --cursor-file /var/tmp/audit.cursor
+                  oversightctl log follow --stream 'inquiry-*' --type 'Evaluation*' --cursor-file audit.cursor
                   oversightctl log follow --since today --until '2024-12-31 18:00'
                 """
         )
@@ -178,7 +181,7 @@ struct LogReadOptions: ParsableArguments {
             "Only this event type, or types starting with a prefix ending in * (repeatable).",
             valueName: "type"))
     var type: [String] = []
-    @Option(help: ArgumentHelp("Only events recorded for this user (repeatable).", valueName: "user"))
+    @Option(help: ArgumentHelp("Only events recorded by this user (repeatable).", valueName: "user"))
     var actor: [String] = []
     @Option(
         parsing: .unconditional,
@@ -189,7 +192,7 @@ struct LogReadOptions: ParsableArguments {
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Only events recorded at or before this time.", valueName: "time"))
     var until: String?
-    @Option(help: "Start after this position (default 0: from the start); a cursor file, if it exists, wins.")
+    @Option(help: "Start after this position (0: from the start); a cursor file, if it exists, wins.")
     var after: Int = 0
     @Option(
         name: .customLong("cursor-file"),
