@@ -256,6 +256,10 @@ struct LogFollowTests {
             (["--json", "--output", "text"], ["--json", "--output jsonl"]),
             (["--after", "-1"], ["--after"]),
             (["--cursor-file", cursor], ["cursor file", cursor, "position"]),
+            (
+                ["--cursor-file", "/nonexistent-directory/c"],
+                ["cursor file", "/nonexistent-directory", "does not exist"]
+            ),
         ]
         for (options, words) in cases {
             for command in ["show", "follow"] {

@@ -251,6 +251,13 @@ struct LogReadOptions: ParsableArguments {
     /// Where reading starts: the cursor file's event (with its hash, which the daemon checks), else `--after`.
     func start() throws -> (position: Int64, hash: String?) {
         guard let cursorFile else { return (Int64(after), nil) }
+        let directory = URL(fileURLWithPath: cursorFile).deletingLastPathComponent().path
+        guard access(directory, W_OK) == 0 else {
+            CLIOutput.error(
+                "the cursor file \(cursorFile) cannot be written: the directory \(directory) "
+                    + (FileManager.default.fileExists(atPath: directory) ? "is not writable" : "does not exist"))
+            throw ExitCode(64)
+        }
         do {
             guard let cursor = try LogCursor.read(cursorFile) else { return (Int64(after), nil) }
             return (cursor.position, cursor.hash)
