@@ -71,7 +71,7 @@ class Daemon:
             os.unlink(notify_path)
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         notify.bind(notify_path)
-        notify.settimeout(120)
+        notify.settimeout(3600)
         environment = dict(os.environ, NOTIFY_SOCKET=notify_path)
         self.stderr = open(os.path.join(self.directory, "oversightd.log"), "ab")
         started = time.perf_counter()
@@ -134,6 +134,7 @@ class Bench:
         self.quick = arguments.quick
         self.reps = arguments.reps or (3 if self.quick else 5)
         self.seconds = arguments.seconds or (3.0 if self.quick else 10.0)
+        arguments.events = arguments.events or (300_000 if self.quick else 1_000_000)
         self.results = {}
         self.rows = []
 
@@ -143,8 +144,10 @@ class Bench:
         output = subprocess.run(command, check=True, stdout=subprocess.PIPE, stderr=sys.stderr, text=True).stdout
         return json.loads(output.strip().splitlines()[-1])
 
-    def python(self, interpreter, script, *arguments):
-        command = [interpreter, os.path.join(HERE, script), *arguments, "--dir", self.arguments.work]
+    def python(self, interpreter, script, *arguments, dir_argument=True):
+        command = [interpreter, os.path.join(HERE, script), *arguments]
+        if dir_argument:
+            command += ["--dir", self.arguments.work]
         output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
         return json.loads(output.strip().splitlines()[-1])
 
@@ -185,12 +188,15 @@ class Bench:
             interpreter, "eventsourcing_workload.py", "--seconds", seconds)["commandsPerSecond"])
 
     def fill(self, daemon, events):
-        head = daemon.head()
-        if head >= events:
-            return
-        log(f"filling the log from {head:,} to {events:,} events")
-        result = self.load("fill", "--socket", daemon.socket, "--events", str(events - head), "--clients", "64")
+        """Grows the stopped daemon's log to `events` with fill_log.py, then starts it (its read models catch up)."""
+        log(f"filling the log to {events:,} events (fill_log.py, daemon stopped)")
+        result = self.python(sys.executable, "fill_log.py", "--state-dir", daemon.state, "--events", str(events),
+                             dir_argument=False)
         self.results.setdefault("fill", []).append(result)
+        log(f"filled: {result}")
+        catch_up = daemon.start()
+        self.results.setdefault("catch-up", []).append({"head": result["head"], "seconds": catch_up})
+        log(f"daemon ready after catching its read models up to {result['head']:,}: {catch_up:.1f} s")
 
     def writes(self, daemon, suffix=""):
         seconds = str(self.seconds)
@@ -270,6 +276,7 @@ class Bench:
         daemon = Daemon(os.path.join(self.bin, "oversightd"), os.path.join(self.arguments.work, "d"))
         daemon.start()
         self.results["seed"] = self.load("seed", "--socket", daemon.socket)
+        daemon.stop()
         self.fill(daemon, 100_000)
         time.sleep(2)
         self.results["rss-idle"] = [daemon.rss_mib()]
@@ -279,6 +286,7 @@ class Bench:
         self.follow(daemon)
         if self.arguments.soak > 0:
             self.soak(daemon, self.arguments.soak)
+        daemon.stop()
         self.fill(daemon, self.arguments.events)
         self.results["head-large"] = daemon.head()
         self.rebuild(daemon)
@@ -289,7 +297,6 @@ class Bench:
         daemon.stop()
         self.startups(daemon)
         if self.arguments.growth:
-            daemon.start()
             self.fill(daemon, self.arguments.growth)
             self.results["head-growth"] = daemon.head()
             self.writes(daemon, suffix="-growth")
@@ -329,10 +336,16 @@ class Bench:
         self.row("append → log follow client sees it: p99", "≤ 5 ms", r["follow-p99"], "ms",
                  statistics.median(r["follow-p99"]) <= 5, 2)
         large = r["head-large"]
-        self.row(f"rebuild every read model ({large:,} events, Admin.Rebuild)", "≤ 10 s", r["rebuild"], "s",
-                 statistics.median(r["rebuild"]) <= 10, 2)
-        self.row(f"start-up to READY ({large:,} events)", "≤ 1 s", r["startup"], "s",
-                 statistics.median(r["startup"]) <= 1, 3)
+        full_size = large >= 1_000_000
+        self.row(f"rebuild every read model ({large:,} events, Admin.Rebuild)", "≤ 10 s at 1,000,000", r["rebuild"],
+                 "s", statistics.median(r["rebuild"]) <= 10 if full_size else None, 2)
+        self.row(f"start-up to READY ({large:,} events)", "≤ 1 s at 1,000,000", r["startup"], "s",
+                 statistics.median(r["startup"]) <= 1 if full_size else None, 3)
+        for entry in r.get("catch-up", []):
+            self.row(f"  first start after fill_log.py: read models catch up to {entry['head']:,}", "reference",
+                     [entry["seconds"]], "s", None, 1)
+        self.row(f"hash chain verifies ({r['verify']['checked']:,} events, Log.Verify)", "intact",
+                 [1.0 if r["verify"]["intact"] else 0.0], "", r["verify"]["intact"], 0)
         self.row(f"RSS idle ({r['head-small']:,} events)", "≤ 40 MB", r["rss-idle"], "MiB", r["rss-idle"][0] <= 40)
         self.row(f"RSS idle after start-up ({large:,} events)", "≤ 40 MB", r["rss-idle-large"], "MiB",
                  statistics.median(r["rss-idle-large"]) <= 40)
@@ -396,7 +409,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="3 repetitions of 3 s, no soak, no growth run")
     parser.add_argument("--reps", type=int, default=0, help="repetitions of each figure (default 5, quick 3)")
     parser.add_argument("--seconds", type=float, default=0, help="length of each timed run (default 10, quick 3)")
-    parser.add_argument("--events", type=int, default=1_000_000, help="log size for rebuild and start-up")
+    parser.add_argument("--events", type=int, default=0,
+                        help="log size for rebuild and start-up (default 1,000,000; quick 300,000)")
     parser.add_argument("--growth", type=int, default=0, help="also measure writes and queries at this log size")
     parser.add_argument("--soak", type=int, default=0, help="seconds of a 64-client run watching RSS (0: none)")
     parser.add_argument("--output", help="write the results as JSON to this file")

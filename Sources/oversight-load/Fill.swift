@@ -48,8 +48,10 @@ struct Fill: AsyncParsableCommand {
         let head = try await connections[0].call("org.oversight.log.Status")["headPosition"]?.intValue ?? 0
         for client in connections { await client.close() }
         Report.print(
-            ["events": .int(Int64(total)), "seconds": .double(elapsed),
-             "eventsPerSecond": .double(Double(total) / elapsed), "head": .int(head)],
+            [
+                "events": .int(Int64(total)), "seconds": .double(elapsed),
+                "eventsPerSecond": .double(Double(total) / elapsed), "head": .int(head),
+            ],
             summary: "\(total) events in \(Int(elapsed)) s (\(Int(Double(total) / elapsed)) events/s), head \(head)")
     }
 

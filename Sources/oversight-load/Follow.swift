@@ -55,8 +55,10 @@ struct Follow: AsyncParsableCommand {
             if let arrival = arrivals[position] { latency.record(arrival - instant) } else { missed += 1 }
         }
         Report.print(
-            ["writers": .int(Int64(writers)), "seconds": .double(seconds), "latency": latency.summary,
-             "missed": .int(Int64(missed))],
+            [
+                "writers": .int(Int64(writers)), "seconds": .double(seconds), "latency": latency.summary,
+                "missed": .int(Int64(missed)),
+            ],
             summary: "\(latency.samples.count) events followed, \(missed) not seen within 5 s")
     }
 }

@@ -51,8 +51,10 @@ struct Query: AsyncParsableCommand {
         }
         let writeRate = Double(writes.latency.samples.count) / writes.elapsed
         Report.print(
-            ["writers": .int(Int64(writers)), "seconds": .double(seconds), "latency": all.summary,
-             "queries": .object(queries), "writeCommandsPerSecond": .double(writeRate)],
+            [
+                "writers": .int(Int64(writers)), "seconds": .double(seconds), "latency": all.summary,
+                "queries": .object(queries), "writeCommandsPerSecond": .double(writeRate),
+            ],
             summary: "\(all.samples.count) queries under \(writers) writers (\(Int(writeRate)) commands/s)")
     }
 }

@@ -40,8 +40,10 @@ struct Seed: AsyncParsableCommand {
         let head = try await client.call("org.oversight.log.Status")["headPosition"]?.intValue ?? 0
         await client.close()
         Report.print(
-            ["departments": .int(Int64(Workload.departments)), "topics": .int(Int64(Workload.boardTopics)),
-             "items": .int(Int64(items)), "head": .int(head)],
+            [
+                "departments": .int(Int64(Workload.departments)), "topics": .int(Int64(Workload.boardTopics)),
+                "items": .int(Int64(items)), "head": .int(head),
+            ],
             summary: "seeded \(Workload.departments) departments, \(Workload.boardTopics) topics, \(items) items")
     }
 }

@@ -23,8 +23,10 @@ struct Write: AsyncParsableCommand {
         let result = try await WriteRun(socket: connection.socket, clients: clients, seconds: seconds).run()
         let rate = Double(result.latency.samples.count) / result.elapsed
         Report.print(
-            ["clients": .int(Int64(clients)), "seconds": .double(result.elapsed), "commandsPerSecond": .double(rate),
-             "latency": result.latency.summary],
+            [
+                "clients": .int(Int64(clients)), "seconds": .double(result.elapsed), "commandsPerSecond": .double(rate),
+                "latency": result.latency.summary,
+            ],
             summary: "\(clients) clients: \(Int(rate)) commands/s")
     }
 }
