@@ -333,8 +333,13 @@ class Bench:
                  statistics.median(ratios) >= 25, 1)
         self.row("query p99 (topic board, dept items, scorecard) under 16 writers", "≤ 5 ms", r["query-p99"], "ms",
                  statistics.median(r["query-p99"]) <= 5, 2)
-        self.row("append → log follow client sees it: p99", "≤ 5 ms", r["follow-p99"], "ms",
-                 statistics.median(r["follow-p99"]) <= 5, 2)
+        for name in ("topic-board", "department-items", "scorecard"):
+            self.row(f"  … {name} p99", "reference", [run["queries"][name]["p99Ms"] for run in r["query-runs"]],
+                     "ms", None, 2)
+        self.row("append → log follow client sees it: p99 (from sending the command)", "≤ 5 ms", r["follow-p99"],
+                 "ms", statistics.median(r["follow-p99"]) <= 5, 2)
+        self.row("  … p99 from the writer's reply (lower bound)", "reference",
+                 [run["afterReply"]["p99Ms"] for run in r["follow-runs"]], "ms", None, 2)
         large = r["head-large"]
         full_size = large >= 1_000_000
         self.row(f"rebuild every read model ({large:,} events, Admin.Rebuild)", "≤ 10 s at 1,000,000", r["rebuild"],
@@ -344,8 +349,8 @@ class Bench:
         for entry in r.get("catch-up", []):
             self.row(f"  first start after fill_log.py: read models catch up to {entry['head']:,}", "reference",
                      [entry["seconds"]], "s", None, 1)
-        self.row(f"hash chain verifies ({r['verify']['checked']:,} events, Log.Verify)", "intact",
-                 [1.0 if r["verify"]["intact"] else 0.0], "", r["verify"]["intact"], 0)
+        self.rows.append((f"hash chain verifies ({r['verify']['checked']:,} events, Log.Verify)", "intact",
+                          "intact" if r["verify"]["intact"] else "BROKEN", "pass" if r["verify"]["intact"] else "FAIL"))
         self.row(f"RSS idle ({r['head-small']:,} events)", "≤ 40 MB", r["rss-idle"], "MiB", r["rss-idle"][0] <= 40)
         self.row(f"RSS idle after start-up ({large:,} events)", "≤ 40 MB", r["rss-idle-large"], "MiB",
                  statistics.median(r["rss-idle-large"]) <= 40)

@@ -3,6 +3,9 @@ import Synchronization
 import Varlink
 
 /// `follow`: how long after a command is sent a `log follow` client receives its event.
+///
+/// `latency` runs from sending the command (so it includes the command's own durable commit: an upper bound of
+/// commit → follower); `afterReply` from the writer client receiving its reply (a lower bound).
 struct Follow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Append → follower latency: from sending a command to a Log.Follow client receiving its event.")
@@ -27,7 +30,7 @@ struct Follow: AsyncParsableCommand {
         await status.close()
         let clock = ContinuousClock()
         let seen = Mutex([Int64: ContinuousClock.Instant]())
-        let sent = Mutex([Int64: ContinuousClock.Instant]())
+        let sent = Mutex([Int64: (sent: ContinuousClock.Instant, answered: ContinuousClock.Instant)]())
         let following = Task {
             for try await reply in follower.callMore("org.oversight.log.Follow", ["after": .int(head)]) {
                 let now = clock.now
@@ -38,7 +41,7 @@ struct Follow: AsyncParsableCommand {
             }
         }
         var run = WriteRun(socket: connection.socket, clients: writers, seconds: seconds)
-        run.onCommand = { instant, position in sent.withLock { $0[position] = instant } }
+        run.onCommand = { instant, answered, position in sent.withLock { $0[position] = (instant, answered) } }
         _ = try await run.run()
         // Every event is committed once its command is answered; give the follower a moment to receive the last.
         let last = sent.withLock { $0.keys.max() } ?? head
@@ -48,15 +51,23 @@ struct Follow: AsyncParsableCommand {
         }
         following.cancel()
         var latency = LatencyRecorder()
+        var afterReply = LatencyRecorder()
         var missed = 0
         let sends = sent.withLock { $0 }
         let arrivals = seen.withLock { $0 }
-        for (position, instant) in sends {
-            if let arrival = arrivals[position] { latency.record(arrival - instant) } else { missed += 1 }
+        for (position, instants) in sends {
+            guard let arrival = arrivals[position] else {
+                missed += 1
+                continue
+            }
+            latency.record(arrival - instants.sent)
+            // The follower is woken before the writer's reply is sent, so this may be negative (recorded as 0).
+            afterReply.record(max(arrival - instants.answered, .zero))
         }
         Report.print(
             [
                 "writers": .int(Int64(writers)), "seconds": .double(seconds), "latency": latency.summary,
+                "afterReply": afterReply.summary,
                 "missed": .int(Int64(missed)),
             ],
             summary: "\(latency.samples.count) events followed, \(missed) not seen within 5 s")

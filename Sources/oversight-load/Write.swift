@@ -37,8 +37,8 @@ struct WriteRun {
     let clients: Int
     let seconds: Double
     var warmUp = Duration.seconds(1)
-    /// Called with the send instant and the position of every counted command (for `follow`).
-    var onCommand: (@Sendable (ContinuousClock.Instant, Int64) -> Void)?
+    /// Called for every counted command with the instants it was sent and answered and its event's position.
+    var onCommand: (@Sendable (_ sent: ContinuousClock.Instant, _ answered: ContinuousClock.Instant, Int64) -> Void)?
 
     /// Runs the writers; returns every counted command's latency and the counted time in seconds.
     func run() async throws -> (latency: LatencyRecorder, elapsed: Double) {
@@ -56,8 +56,9 @@ struct WriteRun {
                         if sent >= end { break }
                         let position = try await writer.next()
                         if sent >= start {
-                            recorder.record(clock.now - sent)
-                            onCommand?(sent, position)
+                            let answered = clock.now
+                            recorder.record(answered - sent)
+                            onCommand?(sent, answered, position)
                         }
                     }
                     return recorder
