@@ -67,7 +67,6 @@ public struct ItemBoardProjection: Projection {
                     on_time INTEGER NOT NULL
                 );
                 CREATE INDEX IF NOT EXISTS item_answer_by_item ON item_answer (item_id, position);
-                CREATE INDEX IF NOT EXISTS item_answer_by_department ON item_answer (department, item_id);
                 CREATE TABLE IF NOT EXISTS item_history (
                     position INTEGER PRIMARY KEY NOT NULL,
                     item_id TEXT NOT NULL,
