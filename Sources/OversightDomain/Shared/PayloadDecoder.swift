@@ -44,6 +44,7 @@ enum PayloadDecoder {
         case object([(key: String, value: Node)])
     }
 
+    /// A recursive-descent parser over the payload's bytes; refuses what it does not fully accept.
     struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
@@ -177,6 +178,7 @@ enum PayloadDecoder {
         }
     }
 
+    /// The `Decoder` over one node of the tree.
     struct NodeDecoder: Decoder {
         let node: Node
         let codingPath: [any CodingKey]
@@ -224,6 +226,7 @@ enum PayloadDecoder {
         }
     }
 
+    /// An object's members, looked up by key (payloads have a dozen keys at most, so a scan is fastest).
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let members: [(key: String, value: Node)]
         let codingPath: [any CodingKey]
@@ -281,6 +284,7 @@ enum PayloadDecoder {
         func superDecoder(forKey key: Key) throws -> any Decoder { throw Failure.notAccepted }
     }
 
+    /// An array's elements, in order.
     struct Unkeyed: UnkeyedDecodingContainer {
         let elements: [Node]
         let codingPath: [any CodingKey]
@@ -344,6 +348,7 @@ enum PayloadDecoder {
         mutating func superDecoder() throws -> any Decoder { throw Failure.notAccepted }
     }
 
+    /// One value (an id, a date, an enum's raw value).
     struct Single: SingleValueDecodingContainer {
         let node: Node
         let codingPath: [any CodingKey]
