@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "oversightd", targets: ["oversightd"]),
         .executable(name: "oversightctl", targets: ["oversightctl"]),
+        .executable(name: "oversight-load", targets: ["oversight-load"]),
         .library(name: "Varlink", targets: ["Varlink"]),
     ],
     dependencies: [
@@ -88,6 +89,15 @@ let package = Package(
             name: "oversightctl",
             dependencies: [
                 "Varlink", "OversightAudit", "OversightStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmarks' load generator: drives a running oversightd over varlink (Scripts/bench/run).
+        .executableTarget(
+            name: "oversight-load",
+            dependencies: [
+                "Varlink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -6,6 +6,8 @@ import Logging
 struct ProjectionRunner: Sendable {
     /// The registered projections, in registration order (the order `apply` is called for each event).
     let projections: [any Projection]
+    /// One statement that moves every registered projection's checkpoint (argument: the position).
+    private let checkpointUpdate: String
 
     /// Checks that the projection names are unique.
     init(_ projections: [any Projection]) throws {
@@ -14,6 +16,9 @@ struct ProjectionRunner: Sendable {
             throw StoreError.duplicateProjection(name: projection.name)
         }
         self.projections = projections
+        let quoted = projections.map { "'" + $0.name.replacingOccurrences(of: "'", with: "''") + "'" }
+        checkpointUpdate =
+            "UPDATE projection_checkpoint SET position = ? WHERE name IN (\(quoted.joined(separator: ", ")))"
     }
 
     /// Applies newly appended events to every projection and moves their checkpoints to the last one.
@@ -24,16 +29,15 @@ struct ProjectionRunner: Sendable {
                 try projection.apply(event, db)
             }
         }
-        for projection in projections {
-            try db.execute(
-                sql: "UPDATE projection_checkpoint SET position = ? WHERE name = ?",
-                arguments: [last.position, projection.name])
-        }
+        try db.executeCached(sql: checkpointUpdate, arguments: [last.position])
     }
 
     /// At open: rebuilds projections whose checkpoint is missing or outdated, and catches up the others.
+    ///
+    /// The projections to rebuild are replayed together, in one pass over the log.
     func prepare(_ db: Database, logger: Logger) throws {
         let head = try EventRecord.head(db)
+        var outdated: [any Projection] = []
         for projection in projections {
             let checkpoint = try Row.fetchOne(
                 db, sql: "SELECT version, position FROM projection_checkpoint WHERE name = ?",
@@ -43,25 +47,26 @@ struct ProjectionRunner: Sendable {
             if let storedVersion, let storedPosition, storedVersion == projection.version {
                 try projection.createTables(db)
                 if storedPosition < head.position {
-                    try replay(projection, after: storedPosition, db)
+                    try replay([projection], after: storedPosition, db)
                     logger.info(
                         "Projection caught up",
                         metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
                 }
             } else {
-                try rebuild(projection, db)
-                logger.info(
-                    "Projection rebuilt",
-                    metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
+                outdated.append(projection)
             }
+        }
+        try rebuild(outdated, db)
+        for projection in outdated {
+            logger.info(
+                "Projection rebuilt",
+                metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
         }
     }
 
     /// Drops, recreates and replays every projection from the first event.
     func rebuildAll(_ db: Database) throws {
-        for projection in projections {
-            try rebuild(projection, db)
-        }
+        try rebuild(projections, db)
     }
 
     /// Drops, recreates and replays the named projections (every one when `names` is nil), in registration order.
@@ -70,9 +75,7 @@ struct ProjectionRunner: Sendable {
     /// - Throws: ``StoreError/unknownProjection(name:known:)`` before touching anything when a name is unknown.
     func rebuild(named names: Set<String>?, _ db: Database) throws -> [String] {
         let selected = try selection(named: names)
-        for projection in selected {
-            try rebuild(projection, db)
-        }
+        try rebuild(selected, db)
         return selected.map(\.name)
     }
 
@@ -129,18 +132,26 @@ struct ProjectionRunner: Sendable {
                 let name = table.quotedDatabaseIdentifier
                 try db.execute(sql: "INSERT INTO main.\(name) SELECT * FROM \(shadow).\(name)")
             }
-            try replay(projection, after: snapshot.position, db)
         }
+        try replay(selected.map(\.projection), after: snapshot.position, db)
     }
 
-    private func rebuild(_ projection: any Projection, _ db: Database) throws {
-        try projection.dropTables(db)
-        try projection.createTables(db)
-        try replay(projection, after: 0, db)
+    /// Drops and recreates the projections' tables, then replays every event into them in one pass.
+    private func rebuild(_ selected: [any Projection], _ db: Database) throws {
+        for projection in selected {
+            try projection.dropTables(db)
+            try projection.createTables(db)
+        }
+        try replay(selected, after: 0, db)
     }
 
-    /// Applies the events after `position` to one projection, in batches, then records its checkpoint.
-    func replay(_ projection: any Projection, after position: Int64, _ db: Database) throws {
+    /// Applies the events after `position` to the projections, in batches, then records their checkpoints.
+    ///
+    /// One pass over the log: each event is read and decoded once and applied to every projection in turn, in
+    /// registration order. Each projection reads and writes only its own tables, so this gives the same tables
+    /// as replaying them one after the other.
+    func replay(_ selected: [any Projection], after position: Int64, _ db: Database) throws {
+        guard !selected.isEmpty else { return }
         var last = position
         while true {
             let batch = try EventRecord.decode(
@@ -150,15 +161,19 @@ struct ProjectionRunner: Sendable {
                     arguments: [last, ChainVerifier.batchSize]))
             guard let tail = batch.last else { break }
             for event in batch {
-                try projection.apply(event, db)
+                for projection in selected {
+                    try projection.apply(event, db)
+                }
             }
             last = tail.position
         }
-        try db.execute(
-            sql: """
-                INSERT INTO projection_checkpoint (name, version, position) VALUES (?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
-                """,
-            arguments: [projection.name, projection.version, last])
+        for projection in selected {
+            try db.execute(
+                sql: """
+                    INSERT INTO projection_checkpoint (name, version, position) VALUES (?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
+                    """,
+                arguments: [projection.name, projection.version, last])
+        }
     }
 }

@@ -16,15 +16,32 @@ public struct WriteTransaction {
 
     /// The version of a stream: the version of its last event, 0 when it has none.
     public func streamVersion(_ stream: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM event WHERE stream = ?", arguments: [stream]) ?? 0
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(version) FROM event WHERE stream = ?"), arguments: [stream]) ?? 0
     }
 
     /// Every event of a stream as seen inside this transaction (including its own appends), by version.
     public func events(inStream stream: String) throws -> [RecordedEvent] {
         try EventRecord.decode(
             Row.fetchAll(
-                db, sql: "SELECT \(EventRecord.columns) FROM event WHERE stream = ? ORDER BY version",
+                db.cachedStatement(sql: "SELECT \(EventRecord.columns) FROM event WHERE stream = ? ORDER BY version"),
                 arguments: [stream]))
+    }
+
+    /// The events of a stream after `version`, as seen inside this transaction, by version.
+    public func events(inStream stream: String, after version: Int64) throws -> [RecordedEvent] {
+        try EventRecord.decode(
+            Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT \(EventRecord.columns) FROM event WHERE stream = ? AND version > ? ORDER BY version"),
+                arguments: [stream, version]))
+    }
+
+    /// The hash of the event at `version` of a stream, or nil when the stream has no such event.
+    public func eventHash(stream: String, version: Int64) throws -> Data? {
+        try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT hash FROM event WHERE stream = ? AND version = ?"),
+            arguments: [stream, version])
     }
 
     /// The head of the log as seen inside this transaction (including its own appends).
@@ -82,7 +99,7 @@ public struct WriteTransaction {
                 let hash = HashChain.hash(
                     prevHash: head.hash, position: position, stream: stream, version: version, type: draft.type,
                     data: draft.data, meta: metaText, recordedAt: recordedAtText)
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT INTO event (\(EventRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
                         position, stream, version, draft.type, draft.data, metaText, recordedAtText, head.hash, hash,
@@ -102,7 +119,8 @@ public struct WriteTransaction {
     public func storedCommand(id: String) throws -> StoredCommand? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT id, request_hash, result, position FROM command WHERE id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT id, request_hash, result, position FROM command WHERE id = ?"),
+                arguments: [id])
         else { return nil }
         do {
             return StoredCommand(
@@ -124,7 +142,7 @@ public struct WriteTransaction {
             }
             throw StoreError.commandAlreadyRecorded(id: command.id)
         }
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT INTO command (id, request_hash, result, position) VALUES (?, ?, ?, ?)",
             arguments: [command.id, command.requestHash, command.result, command.position])
     }

@@ -68,10 +68,15 @@ enum EventJSON {
     }
 
     /// Reads the `"v"` schema version of a payload.
+    ///
+    /// The encoders sort keys and write no white space, so `"v"` is the last member and the payload ends with
+    /// `,"v":N}` (or is `{"v":N}`): that form is read from the bytes directly. Anything else goes through
+    /// `JSONDecoder`. The payload's own decoding then checks the whole object.
     static func version(of data: Data, eventType: String) throws(DomainDecodingError) -> Int {
+        if let version = canonicalVersion(of: data) { return version }
         let header: VersionHeader
         do {
-            header = try JSONDecoder().decode(VersionHeader.self, from: data)
+            header = try decodeWithFallback(VersionHeader.self, from: data)
         } catch {
             throw .invalidData(eventType: eventType, reason: reason(error))
         }
@@ -79,15 +84,51 @@ enum EventJSON {
         return version
     }
 
+    /// The version of a payload that ends with `,"v":N}` or is `{"v":N}`, N being 1 to 6 digits without a leading
+    /// zero; nil otherwise.
+    ///
+    /// A member just before the object's closing brace, after a comma or the opening brace, is a member of the
+    /// top-level object: a nested object or array would have to be closed first, and inside a string the
+    /// quote before `v` would end it.
+    static func canonicalVersion(of data: Data) -> Int? {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Int? in
+            let count = bytes.count
+            guard count >= 7, bytes[count - 1] == UInt8(ascii: "}") else { return nil }
+            var index = count - 2
+            var value = 0
+            var multiplier = 1
+            while index >= 0, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                value += Int(bytes[index] - UInt8(ascii: "0")) * multiplier
+                multiplier *= 10
+                index -= 1
+                guard multiplier <= 1_000_000 else { return nil }
+            }
+            let digits = count - 2 - index
+            guard digits >= 1, index >= 4, bytes[index + 1] != UInt8(ascii: "0") || digits == 1 else { return nil }
+            guard bytes[index] == UInt8(ascii: ":"), bytes[index - 1] == UInt8(ascii: "\""),
+                bytes[index - 2] == UInt8(ascii: "v"), bytes[index - 3] == UInt8(ascii: "\""),
+                bytes[index - 4] == UInt8(ascii: ",") || (bytes[index - 4] == UInt8(ascii: "{") && index == 4)
+            else { return nil }
+            return value
+        }
+    }
+
     /// Decodes a payload of a known type and version.
     static func decode<Payload: Decodable>(
         _ type: Payload.Type, from data: Data, eventType: String
     ) throws(DomainDecodingError) -> Payload {
         do {
-            return try JSONDecoder().decode(Payload.self, from: data)
+            return try decodeWithFallback(Payload.self, from: data)
         } catch {
             throw .invalidData(eventType: eventType, reason: reason(error))
         }
+    }
+
+    /// Decodes with ``PayloadDecoder``, or, when it does not accept the bytes, with `JSONDecoder` (whose result
+    /// or error is then the answer).
+    private static func decodeWithFallback<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        if let value = try? PayloadDecoder.decode(type, from: data) { return value }
+        return try JSONDecoder().decode(type, from: data)
     }
 
     /// A short, stable explanation of a decoding failure.

@@ -14,23 +14,46 @@ struct CommandContext {
     let today: LocalDate
     /// Events this command appended, in order.
     private(set) var appended: [RecordedEvent] = []
+    /// States folded by earlier commands of this writer.
+    private let states: AggregateStates
 
-    init(transaction: WriteTransaction, metadata: EventMetadata, now: Date, today: LocalDate) {
+    init(
+        transaction: WriteTransaction, metadata: EventMetadata, now: Date, today: LocalDate, states: AggregateStates
+    ) {
         self.transaction = transaction
         self.metadata = metadata
         self.now = now
         self.today = today
+        self.states = states
     }
 
     /// Loads an aggregate's state by folding its stream; returns the state and the stream's version.
+    ///
+    /// `evolve` must be the aggregate's own fold for `State` (the same for every caller that loads `State` from a
+    /// stream): the writer reuses the state it folded for an earlier command and folds only the events after it
+    /// (see ``AggregateStates``).
     func load<State>(
         _ stream: StreamID, initial: State, evolve: (State, RecordedEvent) throws -> State
     ) throws -> (state: State, version: Int64) {
+        let key = AggregateStates.Key(type: ObjectIdentifier(State.self), stream: stream.rawValue)
         var state = initial
         var version: Int64 = 0
-        for event in try transaction.events(inStream: stream.rawValue) {
+        var hash: Data?
+        if let cached = states.entry(key), let cachedState = cached.state as? State,
+            try transaction.eventHash(stream: stream.rawValue, version: cached.version) == cached.hash
+        {
+            state = cachedState
+            version = cached.version
+            hash = cached.hash
+        }
+        let folded = version
+        for event in try transaction.events(inStream: stream.rawValue, after: version) {
             state = try evolve(state, event)
             version = event.version
+            hash = event.hash
+        }
+        if let hash, version != folded || states.entry(key) == nil {
+            states.store(AggregateStates.Entry(version: version, hash: hash, state: state), for: key)
         }
         return (state, version)
     }

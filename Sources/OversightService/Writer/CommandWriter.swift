@@ -93,6 +93,7 @@ final class CommandWriter: Sendable {
     }
 
     private func runLoop() {
+        let states = AggregateStates()
         while true {
             wakeUp.wait()
             let (batch, done) = queue.withLock { queue -> ([WriterCommand], Bool) in
@@ -102,7 +103,7 @@ final class CommandWriter: Sendable {
                 if !queue.pending.isEmpty { wakeUp.signal() }
                 return (batch, queue.stopping && queue.pending.isEmpty)
             }
-            if !batch.isEmpty { commit(batch) }
+            if !batch.isEmpty { commit(batch, states: states) }
             if done {
                 queue.withLock { $0.stopped = true }
                 finished.signal()
@@ -112,7 +113,7 @@ final class CommandWriter: Sendable {
     }
 
     /// Runs one batch in one transaction and answers every command in it.
-    private func commit(_ batch: [WriterCommand]) {
+    private func commit(_ batch: [WriterCommand], states: AggregateStates) {
         let now = clock.now()
         let today = clock.today(at: now)
         var results: [Result<[String: JSONValue], any Error>] = []
@@ -124,7 +125,8 @@ final class CommandWriter: Sendable {
                 results.reserveCapacity(batch.count)
                 for command in batch {
                     var context = CommandContext(
-                        transaction: transaction, metadata: command.metadata, now: now, today: today
+                        transaction: transaction, metadata: command.metadata, now: now, today: today,
+                        states: states
                     )
                     do {
                         let reply = try transaction.savepoint {

@@ -30,12 +30,12 @@ public struct DepartmentListProjection: Projection {
         guard event.type.hasPrefix("Department") else { return }
         switch try Department.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
         case .added(let code, let name):
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO department (code, name, position) VALUES (?, ?, ?)",
                 arguments: [code.rawValue, name, event.position]
             )
         case .renamed(let name):
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE department SET name = ?, position = ? WHERE code = ?",
                 arguments: [name, event.position, Self.code(ofStream: event.stream)]
             )
@@ -62,14 +62,16 @@ public struct DepartmentRow: Sendable, Equatable, Codable, FetchableRecord {
     /// One department, or nil.
     public static func find(_ db: Database, code: String) throws -> DepartmentRow? {
         try DepartmentRow.fetchOne(
-            db, sql: "SELECT code, name, position FROM department WHERE code = ?", arguments: [code])
+            db.cachedStatement(sql: "SELECT code, name, position FROM department WHERE code = ?"), arguments: [code])
     }
 
     /// The subset of `codes` that are registered.
     public static func existing(_ db: Database, codes: [String]) throws -> Set<String> {
         var found: Set<String> = []
         for code in codes
-        where try Bool.fetchOne(db, sql: "SELECT 1 FROM department WHERE code = ?", arguments: [code]) != nil {
+        where try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM department WHERE code = ?"), arguments: [code])
+            != nil
+        {
             found.insert(code)
         }
         return found

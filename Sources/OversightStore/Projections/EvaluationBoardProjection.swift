@@ -85,11 +85,13 @@ public struct EvaluationBoardProjection: Projection {
                 case .rating(.dissatisfied): "dissatisfied"
                 case .notVoting: "not_voting"
                 }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE evaluation SET \(column) = \(column) + 1, position = ? WHERE id = ?",
                 arguments: [event.position, id])
         case .closed(let date, let tally, let verdict):
-            guard let text = try String.fetchOne(db, sql: "SELECT rule FROM evaluation WHERE id = ?", arguments: [id]),
+            guard
+                let text = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT rule FROM evaluation WHERE id = ?"), arguments: [id]),
                 let rule = VerdictRule(text)
             else { throw StoreError.corrupt("the evaluation board has no valid row for \(id) at its closing") }
             try close(id: id, date: date, tally: tally, rule: rule, verdict: verdict, position: event.position, db)
@@ -110,7 +112,7 @@ public struct EvaluationBoardProjection: Projection {
         case .handlingReport(let topicID): topic = topicID.rawValue
         case .suggestionReply(let suggestionID, _): suggestion = suggestionID.rawValue
         }
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO evaluation (id, year, sequence, subject_kind, subject, department, inquiry_id, round,
                                         topic_id, suggestion_id, date, entitled, present, rule, quorate, state, mode,
@@ -129,7 +131,7 @@ public struct EvaluationBoardProjection: Projection {
         id: String, date: LocalDate, tally: Evaluation.Tally, rule: VerdictRule, verdict: Rating, position: Int64,
         _ db: Database
     ) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE evaluation SET satisfied = ?, basically_satisfied = ?, dissatisfied = ?, not_voting = ?,
                     verdict = ?, rate = ?, state = ?, closed_on = ?, position = ?

@@ -118,12 +118,13 @@ public struct EvaluationRow: Sendable, Equatable, FetchableRecord {
 
     /// One evaluation, or nil.
     public static func find(_ db: Database, id: String) throws -> EvaluationRow? {
-        try EvaluationRow.fetchOne(db, sql: "SELECT * FROM evaluation WHERE id = ?", arguments: [id])
+        try EvaluationRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM evaluation WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.
     public static func nextSequence(_ db: Database, year: Int) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM evaluation WHERE year = ?", arguments: [year]) ?? 1
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM evaluation WHERE year = ?"),
+            arguments: [year]) ?? 1
     }
 }

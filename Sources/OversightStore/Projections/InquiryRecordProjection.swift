@@ -66,7 +66,7 @@ public struct InquiryRecordProjection: Projection {
         let id = String(event.stream.dropFirst("inquiry-".count))
         switch try Inquiry.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
         case .scheduled(let inquiryID, let schedule):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO inquiry (id, year, sequence, subject, topic_id, committee, session_term, session_number,
                                          date, state, position)
@@ -79,7 +79,7 @@ public struct InquiryRecordProjection: Projection {
                 ]
             )
         case .roundRecorded(let number, let date, let round):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO inquiry_round (inquiry_id, round, date, questioner, respondent, respondent_department,
                                                question, answer_summary, position)
@@ -90,17 +90,17 @@ public struct InquiryRecordProjection: Projection {
                     round.question, round.answerSummary, event.position,
                 ]
             )
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE inquiry SET state = ?, rounds = ?, last_round_on = ?, position = ? WHERE id = ?",
                 arguments: [InquiryStatus.held.rawValue, number, date.description, event.position, id]
             )
         case .concluded(let date, let note):
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE inquiry SET state = ?, concluded_on = ?, conclusion_note = ?, position = ? WHERE id = ?",
                 arguments: [InquiryStatus.concluded.rawValue, date.description, note, event.position, id]
             )
         case .transferred(let date, let dueDate, let summary):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE inquiry SET state = ?, transferred_on = ?, due_date = ?, transfer_summary = ?, position = ?
                     WHERE id = ?

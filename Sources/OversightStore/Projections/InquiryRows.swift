@@ -85,13 +85,14 @@ public struct InquiryRow: Sendable, Equatable, FetchableRecord {
 
     /// One inquiry, or nil.
     public static func find(_ db: Database, id: String) throws -> InquiryRow? {
-        try InquiryRow.fetchOne(db, sql: "SELECT * FROM inquiry WHERE id = ?", arguments: [id])
+        try InquiryRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM inquiry WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.
     public static func nextSequence(_ db: Database, year: Int) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM inquiry WHERE year = ?", arguments: [year]) ?? 1
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM inquiry WHERE year = ?"),
+            arguments: [year]) ?? 1
     }
 }
 
@@ -128,6 +129,7 @@ public struct InquiryRoundRow: Sendable, Equatable, FetchableRecord {
     /// One round, or nil.
     public static func find(_ db: Database, inquiryID: String, round: Int) throws -> InquiryRoundRow? {
         try InquiryRoundRow.fetchOne(
-            db, sql: "SELECT * FROM inquiry_round WHERE inquiry_id = ? AND round = ?", arguments: [inquiryID, round])
+            db.cachedStatement(sql: "SELECT * FROM inquiry_round WHERE inquiry_id = ? AND round = ?"),
+            arguments: [inquiryID, round])
     }
 }

@@ -103,7 +103,7 @@ public struct ItemBoardProjection: Projection {
         case .added(let itemID, let draft):
             date = draft.createdOn
             let state: ItemState = draft.lead == nil ? .open : .assigned
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO item (id, year, sequence, parent, parent_kind, kind, aspect, text, lead_department,
                                       co_departments, due_date, state, created_on, assigned_on, position)
@@ -121,7 +121,7 @@ public struct ItemBoardProjection: Projection {
             }
         case .assigned(let assigned, let lead, let coDepartments, let dueDate):
             date = assigned
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE item SET lead_department = ?, co_departments = ?, due_date = ?, assigned_on = ?,
                         state = CASE state WHEN ? THEN ? ELSE state END, position = ? WHERE id = ?
@@ -134,9 +134,10 @@ public struct ItemBoardProjection: Projection {
             try Self.replaceDepartments(db, id: id, lead: lead, coDepartments: coDepartments)
         case .answered(let answer):
             date = answer.date
-            let dueDate = try String.fetchOne(db, sql: "SELECT due_date FROM item WHERE id = ?", arguments: [id])
+            let dueDate = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT due_date FROM item WHERE id = ?"), arguments: [id])
             let onTime = dueDate.map { answer.date.description <= $0 } ?? true
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO item_answer (position, item_id, department, date, claimed, text, reason, due_date,
                                              on_time)
@@ -147,7 +148,7 @@ public struct ItemBoardProjection: Projection {
                     answer.text, answer.reason, dueDate, onTime ? 1 : 0,
                 ]
             )
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE item SET state = ?, answer_count = answer_count + 1,
                         answered_on = CASE WHEN answered_on IS NULL OR answered_on < ? THEN ? ELSE answered_on END,
@@ -159,13 +160,13 @@ public struct ItemBoardProjection: Projection {
             )
         case .accepted(let accepted, _):
             date = accepted
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE item SET state = ?, accepted_on = ?, position = ? WHERE id = ?",
                 arguments: [ItemState.accepted.rawValue, accepted.description, event.position, id]
             )
         case .reopened(let reopened, _):
             date = reopened
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE item SET state = ?, accepted_on = NULL, reopen_count = reopen_count + 1, position = ?
                     WHERE id = ?
@@ -174,7 +175,7 @@ public struct ItemBoardProjection: Projection {
             )
         case .dueDateChanged(let changed, let dueDate, _, _, _):
             date = changed
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE item SET due_date = ?, due_date_changes = due_date_changes + 1, position = ? WHERE id = ?
                     """,
@@ -182,7 +183,7 @@ public struct ItemBoardProjection: Projection {
             )
         case .escalated(let escalation):
             date = escalation.date
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE item SET escalation = ?, escalated_on = ?, due_date = COALESCE(?, due_date), position = ?
                     WHERE id = ?
@@ -193,7 +194,7 @@ public struct ItemBoardProjection: Projection {
                 ]
             )
         }
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO item_history (position, item_id, type, date, recorded_at, actor, summary, data)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -209,9 +210,9 @@ public struct ItemBoardProjection: Projection {
     private static func replaceDepartments(
         _ db: Database, id: String, lead: DepartmentCode, coDepartments: [DepartmentCode]
     ) throws {
-        try db.execute(sql: "DELETE FROM item_department WHERE item_id = ?", arguments: [id])
+        try db.executeCached(sql: "DELETE FROM item_department WHERE item_id = ?", arguments: [id])
         for (code, role) in [(lead, "lead")] + coDepartments.map({ ($0, "co") }) {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO item_department (item_id, department, role) VALUES (?, ?, ?)",
                 arguments: [id, code.rawValue, role]
             )

@@ -158,12 +158,14 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
 
     /// One item, or nil.
     public static func find(_ db: Database, id: String) throws -> ItemRow? {
-        try ItemRow.fetchOne(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id])
+        try ItemRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.
     public static func nextSequence(_ db: Database, year: Int) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM item WHERE year = ?", arguments: [year])
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM item WHERE year = ?"), arguments: [year]
+        )
             ?? 1
     }
 }

@@ -57,7 +57,7 @@ public struct StationListProjection: Projection {
         let id = String(event.stream.dropFirst(prefix.count))
         switch try Station.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
         case .registered(let stationID, let registration):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO station (id, year, sequence, name, place, registered_on, note, state, position)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
@@ -68,7 +68,7 @@ public struct StationListProjection: Projection {
                 ]
             )
         case .receptionRecorded(let reception):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO station_reception (position, station_id, date, people_received, deputies, note)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -78,7 +78,7 @@ public struct StationListProjection: Projection {
                     try VoteBoardProjection.jsonArray(reception.deputies), reception.note,
                 ]
             )
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE station SET receptions = receptions + 1, people_received = people_received + ?,
                         last_reception = CASE WHEN last_reception IS NULL OR last_reception < ? THEN ?
@@ -92,13 +92,13 @@ public struct StationListProjection: Projection {
                 ]
             )
         case .renamed(_, let name):
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE station SET name = ?, position = ? WHERE id = ?", arguments: [name, event.position, id])
         case .relocated(_, let place):
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE station SET place = ?, position = ? WHERE id = ?", arguments: [place, event.position, id])
         case .closed(let date, _):
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE station SET state = 'closed', closed_on = ?, position = ? WHERE id = ?",
                 arguments: [date.description, event.position, id]
             )
@@ -155,13 +155,14 @@ public struct StationRow: Sendable, Equatable, FetchableRecord {
 
     /// One station, or nil.
     public static func find(_ db: Database, id: String) throws -> StationRow? {
-        try StationRow.fetchOne(db, sql: "SELECT * FROM station WHERE id = ?", arguments: [id])
+        try StationRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM station WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.
     public static func nextSequence(_ db: Database, year: Int) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM station WHERE year = ?", arguments: [year]) ?? 1
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM station WHERE year = ?"),
+            arguments: [year]) ?? 1
     }
 }
 

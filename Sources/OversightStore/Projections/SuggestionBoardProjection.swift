@@ -131,7 +131,7 @@ public struct SuggestionBoardProjection: Projection {
         switch decoded {
         case .submitted(let suggestionID, let s):
             date = s.date
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO suggestion (id, year, sequence, session, number, title, lead_deputy, co_signers, text,
                                             submitted_on, state, position)
@@ -145,7 +145,7 @@ public struct SuggestionBoardProjection: Projection {
             )
         case .assigned(let assigned, let leadUnit, let coUnits, let complex, let dueDate):
             date = assigned
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE suggestion SET state = ?, lead_unit = ?, co_units = ?, complex = ?, assigned_on = ?,
                         first_assigned_on = COALESCE(first_assigned_on, ?), due_date = ?, round = 1, position = ?
@@ -156,22 +156,22 @@ public struct SuggestionBoardProjection: Projection {
                     complex, assigned.description, assigned.description, dueDate.description, event.position, id,
                 ]
             )
-            try db.execute(sql: "DELETE FROM suggestion_unit WHERE suggestion_id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM suggestion_unit WHERE suggestion_id = ?", arguments: [id])
             for (code, role) in [(leadUnit, "lead")] + coUnits.map({ ($0, "co") }) {
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT INTO suggestion_unit (suggestion_id, department, role) VALUES (?, ?, ?)",
                     arguments: [id, code.rawValue, role]
                 )
             }
         case .markedKey(let marked, let leader):
             date = marked
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE suggestion SET \"key\" = 1, supervising_leader = ?, position = ? WHERE id = ?",
                 arguments: [leader, event.position, id]
             )
         case .returned(let returned, _, _, _):
             date = returned
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE suggestion SET state = ?, lead_unit = NULL, co_units = '[]', complex = 0, assigned_on = NULL,
                         due_date = NULL, round = 0, returns = returns + 1, position = ?
@@ -179,14 +179,14 @@ public struct SuggestionBoardProjection: Projection {
                     """,
                 arguments: [SuggestionStatus.unassigned.rawValue, event.position, id]
             )
-            try db.execute(sql: "DELETE FROM suggestion_unit WHERE suggestion_id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM suggestion_unit WHERE suggestion_id = ?", arguments: [id])
         case .replied(let reply):
             date = reply.date
             let current = try Row.fetchOne(
-                db, sql: "SELECT lead_unit, due_date FROM suggestion WHERE id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT lead_unit, due_date FROM suggestion WHERE id = ?"), arguments: [id])
             let dueDate: String? = current?["due_date"]
             let leadUnit: String? = current?["lead_unit"]
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO suggestion_reply (suggestion_id, round, date, lead_unit, category, category_list,
                         category_meaning, text, reason, due_date, on_time, position)
@@ -198,7 +198,7 @@ public struct SuggestionBoardProjection: Projection {
                     dueDate.map { reply.date.description <= $0 }, event.position,
                 ]
             )
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE suggestion SET state = ?, replied_on = ?, first_replied_on = COALESCE(first_replied_on, ?),
                         category = ?, category_list = ?, category_meaning = ?, rating = NULL, rated_on = NULL,
@@ -212,28 +212,28 @@ public struct SuggestionBoardProjection: Projection {
             )
         case .rated(let rated, let rating, _, let round):
             date = rated
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE suggestion SET state = ?, rating = ?, rated_on = ?, position = ? WHERE id = ?",
                 arguments: [SuggestionStatus.rated.rawValue, rating.rawValue, rated.description, event.position, id]
             )
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE suggestion_reply SET rating = ?, rated_on = ? WHERE suggestion_id = ? AND round = ?",
                 arguments: [rating.rawValue, rated.description, id, round]
             )
         case .rehandlingStarted(let started, let dueDate, let round):
             date = started
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE suggestion SET state = ?, due_date = ?, round = ?, position = ? WHERE id = ?",
                 arguments: [SuggestionStatus.rehandling.rawValue, dueDate.description, round, event.position, id]
             )
         case .closed(let closed, _):
             date = closed
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE suggestion SET state = ?, closed_on = ?, position = ? WHERE id = ?",
                 arguments: [SuggestionStatus.closed.rawValue, closed.description, event.position, id]
             )
         }
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO suggestion_history (position, suggestion_id, type, date, recorded_at, actor, summary, data)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -253,7 +253,7 @@ public struct SuggestionBoardProjection: Projection {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let categories = String(decoding: try encoder.encode(list.categories), as: UTF8.self)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO suggestion_category_list (name, version, effective_from, categories, position)
                     VALUES (?, ?, ?, ?, ?)

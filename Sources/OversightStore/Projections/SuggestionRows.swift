@@ -158,19 +158,21 @@ public struct SuggestionRow: Sendable, Equatable, FetchableRecord {
 
     /// One suggestion, or nil.
     public static func find(_ db: Database, id: String) throws -> SuggestionRow? {
-        try SuggestionRow.fetchOne(db, sql: "SELECT * FROM suggestion WHERE id = ?", arguments: [id])
+        try SuggestionRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM suggestion WHERE id = ?"), arguments: [id])
     }
 
     /// The suggestion with `number` in `session`, or nil.
     public static func find(_ db: Database, session: String, number: String) throws -> SuggestionRow? {
         try SuggestionRow.fetchOne(
-            db, sql: "SELECT * FROM suggestion WHERE session = ? AND number = ?", arguments: [session, number])
+            db.cachedStatement(sql: "SELECT * FROM suggestion WHERE session = ? AND number = ?"),
+            arguments: [session, number])
     }
 
     /// The next free per-year sequence number.
     public static func nextSequence(_ db: Database, year: Int) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM suggestion WHERE year = ?", arguments: [year]) ?? 1
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM suggestion WHERE year = ?"),
+            arguments: [year]) ?? 1
     }
 }
 

@@ -35,6 +35,7 @@ public struct TopicBoardProjection: Projection {
                     position INTEGER NOT NULL
                 );
                 CREATE INDEX IF NOT EXISTS topic_by_year ON topic (year, kind, status);
+                CREATE INDEX IF NOT EXISTS topic_by_sequence ON topic (year, sequence);
                 CREATE TABLE IF NOT EXISTS topic_timeline (
                     position INTEGER PRIMARY KEY NOT NULL,
                     topic_id TEXT NOT NULL,
@@ -64,7 +65,7 @@ public struct TopicBoardProjection: Projection {
             date = nil
             let departments = try String(
                 decoding: JSONEncoder().encode(plan.departments.map(\.rawValue)), as: UTF8.self)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO topic (id, year, sequence, kind, title, committee, leader, departments, theme, status,
                                        position)
@@ -78,7 +79,7 @@ public struct TopicBoardProjection: Projection {
             )
         case .activityRecorded(let activity):
             date = activity.date
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE topic SET activities = activities + 1,
                         status = CASE status WHEN ? THEN ? ELSE status END, position = ? WHERE id = ?
@@ -108,14 +109,14 @@ public struct TopicBoardProjection: Projection {
             try setStatus(.closed, db, id: id, position: event.position)
         }
         if let date {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE topic SET last_activity = ? WHERE id = ? AND (last_activity IS NULL OR last_activity < ?)
                     """,
                 arguments: [date.description, id, date.description]
             )
         }
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO topic_timeline (position, topic_id, type, recorded_at, date, actor, summary, data)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -135,7 +136,7 @@ public struct TopicBoardProjection: Projection {
         var arguments: [(any DatabaseValueConvertible)?] = [status.rawValue, position]
         arguments += extraArguments
         arguments.append(id)
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE topic SET \(assignments.joined(separator: ", ")) WHERE id = ?",
             arguments: StatementArguments(arguments)
         )

@@ -89,12 +89,14 @@ public struct TopicRow: Sendable, Equatable, FetchableRecord {
 
     /// One topic, or nil.
     public static func find(_ db: Database, id: String) throws -> TopicRow? {
-        try TopicRow.fetchOne(db, sql: "SELECT * FROM topic WHERE id = ?", arguments: [id])
+        try TopicRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM topic WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.
     public static func nextSequence(_ db: Database, year: Int) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM topic WHERE year = ?", arguments: [year])
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM topic WHERE year = ?"),
+            arguments: [year])
             ?? 1
     }
 }

@@ -63,7 +63,7 @@ public struct VoteBoardProjection: Projection {
         guard event.stream.hasPrefix(RecordKinds.Vote.streamCategory + "-") else { return }
         switch try Vote.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
         case .recorded(let id, let resolution, let adopted):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO vote (id, year, sequence, kind, title, date, session_term, session_number, entitled,
                                       for_count, against_count, abstain_count, rule, adopted, note, position)
@@ -77,7 +77,7 @@ public struct VoteBoardProjection: Projection {
                 ]
             )
         case .differentialRecorded(let id, let differential, let selection):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO vote (id, year, sequence, kind, title, date, session_term, session_number, entitled,
                                       voters, rule, places, chosen, tied, note, position)
@@ -94,7 +94,7 @@ public struct VoteBoardProjection: Projection {
             let chosen = Set(selection.chosen)
             let tied = Set(selection.tied)
             for (offset, candidate) in differential.candidates.enumerated() {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO vote_candidate (vote_id, ordinal, candidate, votes, chosen, tied)
                         VALUES (?, ?, ?, ?, ?, ?)

@@ -94,12 +94,14 @@ public struct VoteRow: Sendable, Equatable, FetchableRecord {
 
     /// One vote, or nil.
     public static func find(_ db: Database, id: String) throws -> VoteRow? {
-        try VoteRow.fetchOne(db, sql: "SELECT * FROM vote WHERE id = ?", arguments: [id])
+        try VoteRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM vote WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.
     public static func nextSequence(_ db: Database, year: Int) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM vote WHERE year = ?", arguments: [year])
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM vote WHERE year = ?"), arguments: [year]
+        )
             ?? 1
     }
 }

@@ -18,10 +18,14 @@ enum EventRecord {
         let metaText = try column(row, 5, String.self, position: position)
         let recordedAtText = try column(row, 6, String.self, position: position)
         let meta: EventMetadata
-        do {
-            meta = try decoder.decode(EventMetadata.self, from: Data(metaText.utf8))
-        } catch {
-            throw StoreError.corrupt("the meta of event \(position) is not valid metadata JSON")
+        if let plain = EventMetadataParser.parse(metaText) {
+            meta = plain
+        } else {
+            do {
+                meta = try decoder.decode(EventMetadata.self, from: Data(metaText.utf8))
+            } catch {
+                throw StoreError.corrupt("the meta of event \(position) is not valid metadata JSON")
+            }
         }
         guard let milliseconds = Timestamp.parse(recordedAtText) else {
             throw StoreError.corrupt("the recorded_at of event \(position) is not a UTC timestamp")
@@ -63,7 +67,9 @@ enum EventRecord {
 
     /// The head of the log: the last event's position and hash, or ``LogHead/empty``.
     static func head(_ db: Database) throws -> LogHead {
-        guard let row = try Row.fetchOne(db, sql: "SELECT position, hash FROM event ORDER BY position DESC LIMIT 1")
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT position, hash FROM event ORDER BY position DESC LIMIT 1"))
         else { return .empty }
         do {
             return LogHead(position: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1))
