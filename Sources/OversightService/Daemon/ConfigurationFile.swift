@@ -41,12 +41,15 @@ public struct ConfigurationFile: Sendable, Equatable {
     public var holidayCalendar: Entry<String>?
     /// `watchdog`: whether `WATCHDOG=1` is sent when systemd asks for it.
     public var watchdog: Entry<Bool>?
+    /// `max-connections-per-user`: the most connections one Unix user may hold open at once.
+    public var maxConnectionsPerUser: Entry<Int>?
     /// The `[roles]` section: who holds each role; a role not listed keeps its default.
     public var roles: [AccessRole: Entry<[Principal]>] = [:]
 
     /// The keys of the top of the file (before any section).
     public static let mainKeys = [
         "socket", "state-dir", "time-zone", "log-level", "evaluation-rule", "holiday-calendar", "watchdog",
+        "max-connections-per-user",
     ]
 
     /// An empty file: every setting keeps its default.
@@ -145,6 +148,11 @@ public struct ConfigurationFile: Sendable, Equatable {
                 case "off", "no", "false": watchdog = Entry(value: false, line: line)
                 default: throw error("must be on or off, not \"\(value)\"")
                 }
+            case "max-connections-per-user":
+                guard let limit = DaemonConfiguration.connectionLimit(value) else {
+                    throw error(DaemonConfiguration.connectionLimitRule + ", not \"\(value)\"")
+                }
+                maxConnectionsPerUser = Entry(value: limit, line: line)
             default:
                 if AccessRole(rawValue: key) != nil {
                     throw error("belongs in the [roles] section")

@@ -30,6 +30,9 @@ public struct DaemonConfiguration: Sendable {
     public var evaluationRule: VerdictRule
     /// Whether `WATCHDOG=1` is sent when systemd sets `WATCHDOG_USEC`.
     public var watchdog: Bool
+    /// The most connections one Unix user may hold open; beyond it a connection's first call is refused with
+    /// `org.oversight.log.TooManyConnections` and the connection is closed (systemd's default, 1024).
+    public var maxConnectionsPerUser = 1024
     /// The configuration file read, if any.
     public var configurationFile: String?
     /// The command line this configuration was resolved from; a reload resolves it again.
@@ -106,6 +109,15 @@ public struct DaemonConfiguration: Sendable {
         } else if let level = file.logLevel {
             configuration.logLevel = level.value
         }
+        if let limit = commandLine.maxConnectionsPerUser {
+            guard let checked = connectionLimit("\(limit)") else {
+                throw ConfigurationError(
+                    path: nil, line: nil, key: "--max-connections-per-user", connectionLimitRule + ", not \(limit)")
+            }
+            configuration.maxConnectionsPerUser = checked
+        } else if let limit = file.maxConnectionsPerUser {
+            configuration.maxConnectionsPerUser = limit.value
+        }
         if let calendar = commandLine.holidayCalendar {
             configuration.workingCalendar = try loadHolidayCalendar(path: calendar)
         } else if let calendar = file.holidayCalendar {
@@ -160,6 +172,15 @@ public struct DaemonConfiguration: Sendable {
         }
     }
 
+    /// What `max-connections-per-user` accepts, as a sentence fragment for errors.
+    static let connectionLimitRule = "must be a whole number from 1 to 1000000"
+
+    /// The connection limit written as `text`, or nil when it is not a whole number from 1 to 1,000,000.
+    static func connectionLimit(_ text: String) -> Int? {
+        guard let limit = Int(text), (1...1_000_000).contains(limit) else { return nil }
+        return limit
+    }
+
     /// The event log's file.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("oversight.sqlite") }
 }
@@ -180,12 +201,14 @@ public struct CommandLineSettings: Sendable, Equatable {
     public var holidayCalendar: String?
     /// `--varlink-certification`.
     public var varlinkCertification: Bool
+    /// `--max-connections-per-user`.
+    public var maxConnectionsPerUser: Int?
 
     /// Creates the settings of one command line.
     public init(
         configurationFile: String? = nil, socket: String? = nil, stateDirectory: String? = nil,
         timeZone: String? = nil, logLevel: String? = nil, holidayCalendar: String? = nil,
-        varlinkCertification: Bool = false
+        varlinkCertification: Bool = false, maxConnectionsPerUser: Int? = nil
     ) {
         self.configurationFile = configurationFile
         self.socket = socket
@@ -194,6 +217,7 @@ public struct CommandLineSettings: Sendable, Equatable {
         self.logLevel = logLevel
         self.holidayCalendar = holidayCalendar
         self.varlinkCertification = varlinkCertification
+        self.maxConnectionsPerUser = maxConnectionsPerUser
     }
 }
 
