@@ -71,7 +71,7 @@ struct ConnectionLimitTests {
         }
         // The CLI says it in words.
         let cli = try daemon.ctl("department", "list")
-        #expect(cli.status != 0)
+        #expect(cli.status == 75)
         #expect(cli.stderr.contains("8 connections"), "\(cli.stderr)")
 
         // Nothing the refused connection sent was run, and the others still work.

@@ -216,11 +216,11 @@ public final class VarlinkServer: Sendable {
             case .accepted(let id):
                 connectionID = id
             case .refused:
+                channel.closeFuture.whenComplete { _ in self.state.withLock { $0.refusalsInFlight -= 1 } }
                 try channel.pipeline.syncOperations.addHandlers(
                     ByteToMessageHandler(VarlinkFrameDecoder(), maximumBufferSize: 64 * 1024),
                     VarlinkRefusalHandler(error: self.configuration.connectionLimitError, timeout: Self.refusalTimeout)
                 )
-                channel.closeFuture.whenComplete { _ in self.state.withLock { $0.refusalsInFlight -= 1 } }
                 return
             case .dropped:
                 channel.close(promise: nil)
