@@ -63,9 +63,18 @@ public final class SQLiteEventLog: EventLog {
 
     /// Runs `body` in one write transaction and commits it (one fsync); a thrown error rolls everything back.
     ///
+    /// A full disk or an I/O error (in `body` or at commit) throws ``StoreError/storageFull(_:)`` or
+    /// ``StoreError/storageFailed(_:)``; nothing is written, and the next call starts afresh.
     /// - Important: The ``WriteTransaction`` is valid only inside `body`; do not keep it.
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(WriteTransaction(db: db, runner: runner)) }
+        let storageFailures = StorageFailureRecorder()
+        do {
+            return try pool.write { db in
+                try body(WriteTransaction(db: db, runner: runner, storageFailures: storageFailures))
+            }
+        } catch {
+            throw storageFailures.translate(error)
+        }
     }
 
     /// Drops, recreates and replays every projection from the first event, in one transaction.

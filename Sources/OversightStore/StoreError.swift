@@ -19,6 +19,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// No registered projection has this name; nothing was changed.
     case unknownProjection(name: String, known: [String])
+    /// The filesystem of the event log is full (`SQLITE_FULL`); nothing was written, reads keep working.
+    case storageFull(String)
+    /// Reading or writing the event log's files failed (`SQLITE_IOERR`); nothing was written.
+    case storageFailed(String)
 
     /// A sentence the user can act on.
     public var description: String {
@@ -45,6 +49,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot open the event log at \(path): \(reason)"
         case .unknownProjection(let name, let known):
             "no read model is named \(name); the read models are \(known.joined(separator: ", "))"
+        case .storageFull(let message):
+            "the disk holding the event log is full (\(message)); nothing was written; reads keep working, and "
+                + "recording resumes once space is freed in the state directory"
+        case .storageFailed(let message):
+            "reading or writing the event log's files failed (\(message)); nothing was written; check the disk and "
+                + "the kernel log"
         }
     }
 

@@ -8,10 +8,12 @@ public struct WriteTransaction {
     /// The connection, inside the open transaction (for the caller's own reads and writes in the same commit).
     public let db: Database
     let runner: ProjectionRunner
+    let storageFailures: StorageFailureRecorder
 
-    init(db: Database, runner: ProjectionRunner) {
+    init(db: Database, runner: ProjectionRunner, storageFailures: StorageFailureRecorder) {
         self.db = db
         self.runner = runner
+        self.storageFailures = storageFailures
     }
 
     /// The version of a stream: the version of its last event, 0 when it has none.
@@ -150,11 +152,17 @@ public struct WriteTransaction {
     /// Runs `body` in a SAVEPOINT: a thrown error rolls back only what `body` wrote, then is rethrown.
     ///
     /// Used so that one failing command in a group-commit batch does not affect the others. Savepoints nest.
+    /// A full disk or an I/O error is rethrown as ``StoreError/storageFull(_:)`` or
+    /// ``StoreError/storageFailed(_:)``, and so is every later failure it causes in the same transaction.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         var result: T?
-        try db.inSavepoint {
-            result = try body()
-            return .commit
+        do {
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+        } catch {
+            throw storageFailures.translate(error)
         }
         guard let result else {
             throw StoreError.corrupt("a savepoint finished without a result")

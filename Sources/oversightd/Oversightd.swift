@@ -92,6 +92,14 @@ struct Oversightd: AsyncParsableCommand {
             valueName: "events"))
     var checkpointEvery: Int?
 
+    @Option(
+        name: .customLong("max-connections-per-user"),
+        help: ArgumentHelp(
+            "The most connections one Unix user may hold open; beyond it a connection's first call is refused with "
+                + "org.oversight.log.TooManyConnections (default: 1024).",
+            valueName: "n"))
+    var maxConnectionsPerUser: Int?
+
     @Flag(
         name: .customLong("varlink-certification"),
         help: "Serve org.varlink.certification only (protocol certification).")
@@ -120,7 +128,7 @@ struct Oversightd: AsyncParsableCommand {
                     configurationFile: configurationFile, socket: socket, stateDirectory: stateDirectory,
                     timeZone: timeZone, logLevel: logLevel, holidayCalendar: holidayCalendar,
                     varlinkCertification: varlinkCertification, auditMirror: auditMirror,
-                    checkpointEvery: checkpointEvery))
+                    checkpointEvery: checkpointEvery, maxConnectionsPerUser: maxConnectionsPerUser))
         } catch {
             // EX_CONFIG: the configuration file, or the holiday calendar it or --holiday-calendar names.
             FileHandle.standardError.write(Data("oversightd: \(error)\n".utf8))

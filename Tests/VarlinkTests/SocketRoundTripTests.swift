@@ -360,15 +360,24 @@ struct SocketRoundTripTests {
         }
     }
 
-    @Test func `connections beyond the per-UID limit are closed`() async throws {
+    @Test func `a connection beyond the per-UID limit gets the limit error for its first call, then is closed`()
+        async throws
+    {
         var configuration = VarlinkServerConfiguration()
         configuration.maximumConnectionsPerUID = 2
+        configuration.connectionLimitError = VarlinkError("org.example.test.TooMany", parameters: ["limit": 2])
         try await withServer(handlers: [try TestInterfaceHandler()], configuration: configuration) { server, path in
             let first = try RawConnection(path: path)
             let second = try RawConnection(path: path)
             #expect(await eventually { server.connectionCount == 2 })
             let third = try RawConnection(path: path)
+            try third.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"3\"}}")
+            #expect(
+                try await third.readMessage() == ["error": "org.example.test.TooMany", "parameters": ["limit": 2]])
             #expect(try await third.read() == .closed)
+            // One that never sends a call is closed after a short wait, unanswered.
+            let silent = try RawConnection(path: path)
+            #expect(try await silent.read() == .closed)
             try first.send("{\"method\":\"org.example.test.Ping\",\"parameters\":{\"text\":\"1\"}}")
             #expect(try await first.readMessage() == ["parameters": ["text": "1"]])
             _ = second

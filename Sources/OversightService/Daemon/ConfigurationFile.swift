@@ -49,6 +49,8 @@ public struct ConfigurationFile: Sendable, Equatable {
     public var checkpointInterval: Entry<Duration?>?
     /// `audit-mirror`: the JSON-lines copy of the log for `tail -f` (nil value: no mirror).
     public var auditMirror: Entry<String?>?
+    /// `max-connections-per-user`: the most connections one Unix user may hold open at once.
+    public var maxConnectionsPerUser: Entry<Int>?
     /// The `[roles]` section: who holds each role; a role not listed keeps its default.
     public var roles: [AccessRole: Entry<[Principal]>] = [:]
 
@@ -56,6 +58,7 @@ public struct ConfigurationFile: Sendable, Equatable {
     public static let mainKeys = [
         "socket", "state-dir", "time-zone", "log-level", "evaluation-rule", "holiday-calendar", "watchdog",
         "audit-name", "checkpoint-every", "checkpoint-interval", "audit-mirror",
+        "max-connections-per-user",
     ]
 
     /// An empty file: every setting keeps its default.
@@ -176,6 +179,11 @@ public struct ConfigurationFile: Sendable, Equatable {
                     guard value.hasPrefix("/") else { throw error("must be off or an absolute path, not \"\(value)\"") }
                     auditMirror = Entry(value: value, line: line)
                 }
+            case "max-connections-per-user":
+                guard let limit = DaemonConfiguration.connectionLimit(value) else {
+                    throw error(DaemonConfiguration.connectionLimitRule + ", not \"\(value)\"")
+                }
+                maxConnectionsPerUser = Entry(value: limit, line: line)
             default:
                 if AccessRole(rawValue: key) != nil {
                     throw error("belongs in the [roles] section")

@@ -32,6 +32,9 @@ public struct DaemonConfiguration: Sendable {
     public var watchdog: Bool
     /// Signed checkpoints and the audit mirror.
     public var audit = AuditSettings()
+    /// The most connections one Unix user may hold open; beyond it a connection's first call is refused with
+    /// `org.oversight.log.TooManyConnections` and the connection is closed (systemd's default, 1024).
+    public var maxConnectionsPerUser = 1024
     /// The configuration file read, if any.
     public var configurationFile: String?
     /// The command line this configuration was resolved from; a reload resolves it again.
@@ -108,6 +111,15 @@ public struct DaemonConfiguration: Sendable {
         } else if let level = file.logLevel {
             configuration.logLevel = level.value
         }
+        if let limit = commandLine.maxConnectionsPerUser {
+            guard let checked = connectionLimit("\(limit)") else {
+                throw ConfigurationError(
+                    path: nil, line: nil, key: "--max-connections-per-user", connectionLimitRule + ", not \(limit)")
+            }
+            configuration.maxConnectionsPerUser = checked
+        } else if let limit = file.maxConnectionsPerUser {
+            configuration.maxConnectionsPerUser = limit.value
+        }
         if let calendar = commandLine.holidayCalendar {
             configuration.workingCalendar = try loadHolidayCalendar(path: calendar)
         } else if let calendar = file.holidayCalendar {
@@ -165,6 +177,15 @@ public struct DaemonConfiguration: Sendable {
         }
     }
 
+    /// What `max-connections-per-user` accepts, as a sentence fragment for errors.
+    static let connectionLimitRule = "must be a whole number from 1 to 1000000"
+
+    /// The connection limit written as `text`, or nil when it is not a whole number from 1 to 1,000,000.
+    static func connectionLimit(_ text: String) -> Int? {
+        guard let limit = Int(text), (1...1_000_000).contains(limit) else { return nil }
+        return limit
+    }
+
     /// The event log's file.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("oversight.sqlite") }
 }
@@ -189,12 +210,15 @@ public struct CommandLineSettings: Sendable, Equatable {
     public var auditMirror: String?
     /// `--checkpoint-every`.
     public var checkpointEvery: Int?
+    /// `--max-connections-per-user`.
+    public var maxConnectionsPerUser: Int?
 
     /// Creates the settings of one command line.
     public init(
         configurationFile: String? = nil, socket: String? = nil, stateDirectory: String? = nil,
         timeZone: String? = nil, logLevel: String? = nil, holidayCalendar: String? = nil,
-        varlinkCertification: Bool = false, auditMirror: String? = nil, checkpointEvery: Int? = nil
+        varlinkCertification: Bool = false, auditMirror: String? = nil, checkpointEvery: Int? = nil,
+        maxConnectionsPerUser: Int? = nil
     ) {
         self.auditMirror = auditMirror
         self.checkpointEvery = checkpointEvery
@@ -205,6 +229,7 @@ public struct CommandLineSettings: Sendable, Equatable {
         self.logLevel = logLevel
         self.holidayCalendar = holidayCalendar
         self.varlinkCertification = varlinkCertification
+        self.maxConnectionsPerUser = maxConnectionsPerUser
     }
 }
 

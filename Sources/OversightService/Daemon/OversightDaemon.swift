@@ -151,6 +151,9 @@ public final class OversightDaemon: Service, Sendable {
         )
         var serverConfiguration = VarlinkServerConfiguration()
         serverConfiguration.socketMode = nil  // ListeningSocket sets 0660 before listen(2)
+        serverConfiguration.maximumConnectionsPerUID = configuration.maxConnectionsPerUser
+        serverConfiguration.connectionLimitError = ErrorMapping.tooManyConnections(
+            limit: configuration.maxConnectionsPerUser)
         let connections: @Sendable () -> Int = { [self] in serverBox.withLock { $0?.connectionCount ?? 0 } }
 
         let settings = self.settings
@@ -312,6 +315,9 @@ public final class OversightDaemon: Service, Sendable {
             if fresh.timeZone != configuration.timeZone { restartOnly.append("time-zone") }
             if fresh.logLevel != configuration.logLevel { restartOnly.append("log-level") }
             if fresh.watchdog != configuration.watchdog { restartOnly.append("watchdog") }
+            if fresh.maxConnectionsPerUser != configuration.maxConnectionsPerUser {
+                restartOnly.append("max-connections-per-user")
+            }
             if !restartOnly.isEmpty {
                 logger.notice(
                     "Reload: changed settings take effect at the next start",

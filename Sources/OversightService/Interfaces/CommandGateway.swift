@@ -29,6 +29,7 @@ struct CommandGateway: Sendable {
         let parameters = Parameters(call)
         let commandID: String?
         do {
+            try Self.refuseControlCharacters(in: call)
             commandID = try parameters.commandID()
         } catch {
             responder.fail(ErrorMapping.varlinkError(error, interface: call.interface))
@@ -61,5 +62,37 @@ struct CommandGateway: Sendable {
                 }
             )
         )
+    }
+
+    /// Refuses a text that holds a control character other than tab, line feed and carriage return (a NUL, an
+    /// escape sequence): it would be recorded for good and printed to every terminal that reads the log.
+    private static func refuseControlCharacters(in call: VarlinkCall) throws {
+        func check(_ value: JSONValue, _ name: String) throws {
+            switch value {
+            case .string(let text):
+                if let bad = text.unicodeScalars.first(where: isForbidden) {
+                    let code = String(bad.value, radix: 16, uppercase: true)
+                    throw Parameters(call).invalid(
+                        name,
+                        "\(name) contains the control character U+\(String(repeating: "0", count: 4 - code.count))"
+                            + "\(code); remove it")
+                }
+            case .array(let values):
+                for element in values { try check(element, name) }
+            case .object(let members):
+                for (key, member) in members { try check(member, name + "." + key) }
+            default:
+                return
+            }
+        }
+        for (name, value) in call.parameters { try check(value, name) }
+    }
+
+    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
+        }
     }
 }

@@ -33,11 +33,29 @@ enum ErrorMapping {
             )
         case StoreError.commandIDReused(let id):
             return VarlinkError("\(interface).CommandIdReused", parameters: ["commandId": .string(id)])
+        case StoreError.storageFull:
+            return VarlinkError("\(interface).StorageFull", parameters: ["message": .string("\(error)")])
+        case StoreError.storageFailed:
+            return VarlinkError("\(interface).ServiceUnavailable", parameters: ["message": .string("\(error)")])
         default:
             return VarlinkError(
                 "\(interface).ServiceUnavailable",
                 parameters: ["message": .string("nothing was written: \(error)")]
             )
         }
+    }
+
+    /// The answer to the first call of a connection beyond the per-user limit, `org.oversight.log.TooManyConnections`.
+    static func tooManyConnections(limit: Int) -> VarlinkError {
+        VarlinkError(
+            "org.oversight.log.TooManyConnections",
+            parameters: [
+                "limit": .int(Int64(limit)),
+                "message": .string(
+                    "this user already holds \(limit) connections to oversightd, the most allowed "
+                        + "(max-connections-per-user); this connection was closed; close idle connections or raise "
+                        + "the limit"),
+            ]
+        )
     }
 }

@@ -86,8 +86,16 @@ public struct VarlinkServerConfiguration: Sendable {
     public var maximumMessageSize: Int = 16 * 1024 * 1024
     /// The mode set on a socket file bound by ``VarlinkServer/start(unixSocketPath:)``; `nil` leaves it as is.
     public var socketMode: mode_t? = 0o660
-    /// The most connections one user id may hold; a connection beyond it is closed at once (and logged).
+    /// The most connections one user id may hold (systemd's default is 1024).
+    ///
+    /// A connection beyond it is logged, its first call is answered with ``connectionLimitError``, and it is
+    /// closed; nothing it sends is dispatched.
     public var maximumConnectionsPerUID: Int = 1024
+    /// The error that answers the first call of a connection beyond ``maximumConnectionsPerUID``.
+    ///
+    /// systemd refuses such a connection with `EPERM`; the default says the same in the standard vocabulary. A
+    /// product should declare an error of its own that names the limit.
+    public var connectionLimitError: VarlinkError = .permissionDenied
     /// The most calls that may wait behind the active call on one connection; beyond it the connection is closed.
     public var maximumPendingCalls: Int = 1024
     /// The most replies that may be queued for a peer that does not read; beyond it the connection is closed.

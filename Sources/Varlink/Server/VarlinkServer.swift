@@ -30,7 +30,25 @@ public final class VarlinkServer: Sendable {
         var connections: [UInt64: Connection] = [:]
         var connectionsPerUID: [UInt32: Int] = [:]
         var nextConnectionID: UInt64 = 1
+        /// Connections beyond the per-UID limit still waiting for their refusal (see ``VarlinkRefusalHandler``).
+        var refusalsInFlight = 0
     }
+
+    /// What happens to a new connection.
+    private enum Admission {
+        /// Served, under this connection id.
+        case accepted(UInt64)
+        /// Its user holds too many connections: its first call is answered with the limit error.
+        case refused
+        /// Closed at once (shutting down, or too many refusals already in flight).
+        case dropped
+    }
+
+    /// The most refused connections waiting for their first call at once; beyond it they are closed unanswered,
+    /// so that a flood of refused connections cannot hold file descriptors.
+    private static let maximumRefusalsInFlight = 64
+    /// How long a refused connection may take to send its first call.
+    private static let refusalTimeout = TimeAmount.seconds(2)
 
     private let info: VarlinkServiceInfo
     private let configuration: VarlinkServerConfiguration
@@ -193,8 +211,18 @@ public final class VarlinkServer: Sendable {
 
     private func initializeConnection(_ channel: any Channel) -> EventLoopFuture<Void> {
         peerCredentials(of: channel).flatMapThrowing { peer in
-            let connectionID = self.register(channel, peer: peer)
-            guard let connectionID else {
+            let connectionID: UInt64
+            switch self.admit(channel, peer: peer) {
+            case .accepted(let id):
+                connectionID = id
+            case .refused:
+                channel.closeFuture.whenComplete { _ in self.state.withLock { $0.refusalsInFlight -= 1 } }
+                try channel.pipeline.syncOperations.addHandlers(
+                    ByteToMessageHandler(VarlinkFrameDecoder(), maximumBufferSize: 64 * 1024),
+                    VarlinkRefusalHandler(error: self.configuration.connectionLimitError, timeout: Self.refusalTimeout)
+                )
+                return
+            case .dropped:
                 channel.close(promise: nil)
                 return
             }
@@ -223,32 +251,33 @@ public final class VarlinkServer: Sendable {
         }
     }
 
-    /// Records a new connection; `nil` if it must be refused (shutting down, or its user holds too many).
-    private func register(_ channel: any Channel, peer: PeerCredentials?) -> UInt64? {
-        enum Refusal: Error { case shuttingDown, tooManyConnections(uid: UInt32) }
-        let result = state.withLock { state -> Result<UInt64, Refusal> in
-            guard !state.shuttingDown else { return .failure(.shuttingDown) }
+    /// Records a new connection, or decides how to refuse it (shutting down, or its user holds too many).
+    private func admit(_ channel: any Channel, peer: PeerCredentials?) -> Admission {
+        let limit = configuration.maximumConnectionsPerUID
+        let admission = state.withLock { state -> Admission in
+            guard !state.shuttingDown else { return .dropped }
             if let uid = peer?.uid {
                 let count = state.connectionsPerUID[uid, default: 0]
-                guard count < configuration.maximumConnectionsPerUID else {
-                    return .failure(.tooManyConnections(uid: uid))
+                guard count < limit else {
+                    guard state.refusalsInFlight < Self.maximumRefusalsInFlight else { return .dropped }
+                    state.refusalsInFlight += 1
+                    return .refused
                 }
                 state.connectionsPerUID[uid] = count + 1
             }
             let id = state.nextConnectionID
             state.nextConnectionID += 1
             state.connections[id] = Connection(channel: channel, uid: peer?.uid)
-            return .success(id)
+            return .accepted(id)
         }
-        switch result {
-        case .success(let id):
-            return id
-        case .failure(.tooManyConnections(let uid)):
-            logger.info("Refusing connection", metadata: ["ov.peer.uid": "\(uid)", "ov.error": "too many connections"])
-            return nil
-        case .failure(.shuttingDown):
-            return nil
+        if case .accepted = admission { return admission }
+        if let uid = peer?.uid, !state.withLock({ $0.shuttingDown }) {
+            logger.info(
+                "Refusing connection",
+                metadata: ["ov.peer.uid": "\(uid)", "ov.error": "more than \(limit) connections of this user"]
+            )
         }
+        return admission
     }
 
     private func unregister(_ id: UInt64) {

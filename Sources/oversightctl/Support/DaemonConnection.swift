@@ -120,10 +120,11 @@ enum ErrorWords {
             + "reload oversightd (systemctl reload oversightd)"
     }
 
-    /// The exit status for `error`: 75 (EX_TEMPFAIL) when retrying later can help, 77 for permission, else 1.
+    /// The exit status for `error`: 75 (EX_TEMPFAIL) when retrying later can help (a full disk and too many
+    /// connections included), 77 for permission, else 1.
     static func exitCode(_ error: VarlinkError) -> Int32 {
         switch error.name.split(separator: ".").last {
-        case "ServiceStopping", "ServiceUnavailable", "Conflict": 75
+        case "ServiceStopping", "ServiceUnavailable", "Conflict", "StorageFull", "TooManyConnections": 75
         case "PermissionDenied": 77
         default: 1
         }
