@@ -134,12 +134,20 @@ public final class SQLiteEventLog: EventLog {
 /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file is missing or not an Oversight event log,
 ///   ``StoreError/schemaTooNew(found:supported:)`` when a newer oversightd wrote it.
 public func verifyChain(ofDatabaseAt path: String) throws -> ChainVerification {
+    try readEventLogFile(at: path, label: "oversight.verify", ChainVerifier.verify)
+}
+
+/// Opens an event-log file read-only (no daemon needed) and runs `body` in one read transaction.
+///
+/// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file is missing or not an Oversight event log,
+///   ``StoreError/schemaTooNew(found:supported:)`` when a newer oversightd wrote it.
+func readEventLogFile<T>(at path: String, label: String, _ body: (Database) throws -> T) throws -> T {
     guard FileManager.default.fileExists(atPath: path) else {
         throw StoreError.cannotOpen(path: path, reason: "no such file")
     }
     var configuration = Configuration()
     configuration.readonly = true
-    configuration.label = "oversight.verify"
+    configuration.label = label
     let queue: DatabaseQueue
     do {
         queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -158,6 +166,6 @@ public func verifyChain(ofDatabaseAt path: String) throws -> ChainVerification {
             throw StoreError.cannotOpen(path: path, reason: "the file is not an Oversight event log")
         }
         try Migrations.checkNotTooNew(db, migrator: migrator)
-        return try ChainVerifier.verify(db)
+        return try body(db)
     }
 }

@@ -68,31 +68,8 @@ public struct DatabaseAuditReport: Sendable, Equatable {
 public func auditDatabase(
     at path: String, verifier: NoteVerifier?, witness: SignedCheckpoint? = nil
 ) throws -> DatabaseAuditReport {
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw StoreError.cannotOpen(path: path, reason: "no such file")
-    }
-    var configuration = Configuration()
-    configuration.readonly = true
-    configuration.label = "oversight.audit"
-    let queue: DatabaseQueue
-    do {
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-    } catch let error as DatabaseError {
-        throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
-    }
-    return try queue.read { db in
-        let migrator = Migrations.makeMigrator()
-        let applied: Set<String>
-        do {
-            applied = try migrator.appliedIdentifiers(db)
-        } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
-        }
-        guard applied.contains("v1-event-log") else {
-            throw StoreError.cannotOpen(path: path, reason: "the file is not an Oversight event log")
-        }
-        try Migrations.checkNotTooNew(db, migrator: migrator)
-        return try DatabaseAuditor(db: db, verifier: verifier, witness: witness).run()
+    try readEventLogFile(at: path, label: "oversight.audit") { db in
+        try DatabaseAuditor(db: db, verifier: verifier, witness: witness).run()
     }
 }
 
