@@ -6,7 +6,7 @@ import Logging
 struct ProjectionRunner: Sendable {
     /// The registered projections, in registration order (the order `apply` is called for each event).
     let projections: [any Projection]
-    /// One statement that moves every registered projection's checkpoint (argument: the position).
+    /// One statement that moves every registered projection's checkpoint to the head of the log.
     private let checkpointUpdate: String
 
     /// Checks that the projection names are unique.
@@ -18,18 +18,23 @@ struct ProjectionRunner: Sendable {
         self.projections = projections
         let quoted = projections.map { "'" + $0.name.replacingOccurrences(of: "'", with: "''") + "'" }
         checkpointUpdate =
-            "UPDATE projection_checkpoint SET position = ? WHERE name IN (\(quoted.joined(separator: ", ")))"
+            "UPDATE projection_checkpoint SET position = (SELECT COALESCE(MAX(position), 0) FROM event) "
+            + "WHERE name IN (\(quoted.joined(separator: ", ")))"
     }
 
-    /// Applies newly appended events to every projection and moves their checkpoints to the last one.
+    /// Applies newly appended events to every projection; ``moveCheckpoints(_:)`` records it before commit.
     func apply(_ events: [RecordedEvent], _ db: Database) throws {
-        guard let last = events.last, !projections.isEmpty else { return }
         for event in events {
             for projection in projections {
                 try projection.apply(event, db)
             }
         }
-        try db.executeCached(sql: checkpointUpdate, arguments: [last.position])
+    }
+
+    /// Moves every projection's checkpoint to the head of the log (once per write transaction, before commit).
+    func moveCheckpoints(_ db: Database) throws {
+        guard !projections.isEmpty else { return }
+        try db.executeCached(sql: checkpointUpdate)
     }
 
     /// At open: rebuilds projections whose checkpoint is missing or outdated, and catches up the others.

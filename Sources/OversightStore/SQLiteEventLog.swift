@@ -70,7 +70,11 @@ public final class SQLiteEventLog: EventLog {
         let storageFailures = StorageFailureRecorder()
         do {
             return try pool.write { db in
-                try body(WriteTransaction(db: db, runner: runner, storageFailures: storageFailures))
+                let transaction = WriteTransaction(db: db, runner: runner, storageFailures: storageFailures)
+                let result = try body(transaction)
+                if let notUndone = storageFailures.notUndone { throw notUndone }
+                try transaction.finish()
+                return result
             }
         } catch {
             throw storageFailures.translate(error)

@@ -25,6 +25,14 @@ extension StoreError {
 /// it then fails with `SQLITE_ABORT`; those later failures are reported as the storage failure that caused them.
 final class StorageFailureRecorder {
     private(set) var first: StoreError?
+    /// Set when a savepoint could not be rolled back: the transaction holds writes of a failed command and must be
+    /// rolled back whole instead of committed.
+    private(set) var notUndone: (any Error)?
+
+    /// Records that a savepoint's rollback failed with `error`.
+    func savepointNotUndone(_ error: any Error) {
+        if notUndone == nil { notUndone = translate(error) }
+    }
 
     /// The error to report for `error`: a storage failure (recorded if it is the first), the recorded failure in
     /// place of the abort it caused, or `error` itself.

@@ -61,4 +61,52 @@ struct AggregateStatesTests {
             #expect(state == folded)
         }
     }
+
+    @Test func `what a command appends to a stream it loaded is folded in at once, and dropped if rolled back`() throws
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("states-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = try SQLiteEventLog(
+            path: directory.appendingPathComponent("log.sqlite").path, projections: ReadModels.all,
+            logger: Logger(label: "test"))
+        let states = AggregateStates()
+        let code = try #require(DepartmentCode("mzj"))
+        let stream = Department.stream(code)
+        let key = AggregateStates.Key(type: ObjectIdentifier(Department.State.self), stream: stream.rawValue)
+        let now = Date(timeIntervalSince1970: 1_724_025_600)
+        let today = try #require(LocalDate("2024-08-19"))
+        let metadata = EventMetadata(actor: "clerk")
+        let added = try log.write { transaction in
+            var context = CommandContext(
+                transaction: transaction, metadata: metadata, now: now, today: today, states: states)
+            _ = try Self.load(context, stream)
+            let recorded = try context.append(
+                [Department.Event.added(code: code, name: "民政局")], to: stream, expectedVersion: .noStream)
+            let entry = try #require(states.entry(key))
+            #expect(entry.version == 1)
+            #expect(entry.hash == recorded.last?.hash)
+            #expect(
+                entry.state as? Department.State
+                    == Department.evolve(Department.initial, .added(code: code, name: "民政局")))
+            return entry.state as? Department.State
+        }
+        try log.write { transaction in
+            var context = CommandContext(
+                transaction: transaction, metadata: metadata, now: now, today: today, states: states)
+            #expect(throws: Refusal.rollBack) {
+                try transaction.savepoint { () throws -> Void in
+                    _ = try Self.load(context, stream)
+                    try context.append(
+                        [Department.Event.renamed(name: "市民政局")], to: stream, expectedVersion: .exactly(1))
+                    #expect(states.entry(key)?.version == 2)
+                    throw Refusal.rollBack
+                }
+            }
+            // The cached state is of an event the log no longer holds: the next load folds the log instead.
+            let (state, version) = try Self.load(context, stream)
+            #expect(version == 1)
+            #expect(state == added)
+        }
+    }
 }

@@ -4,7 +4,9 @@ import OversightStore
 import Testing
 
 struct ProjectionTests {
-    @Test func `a projection is applied in the append transaction and its checkpoint follows the head`() throws {
+    @Test func `a projection is applied in the append transaction and its checkpoint is at the head when it commits`()
+        throws
+    {
         struct Abort: Error {}
         try withTemporaryDatabase { path in
             let log = try openLog(path, projections: [StreamCountProjection()])
@@ -14,7 +16,11 @@ struct ProjectionTests {
                     expectedVersion: .any, meta: aliceMeta, recordedAt: fixedDate)
                 // Visible inside the same, still open, transaction.
                 #expect(try StreamCountProjection.counts(tx.db) == ["s1": 2])
-                #expect(try StreamCountProjection.checkpoint(tx.db) == [1, 2])
+                // The checkpoint moves once, just before the transaction commits.
+                #expect(try StreamCountProjection.checkpoint(tx.db) == [1, 0])
+            }
+            try log.reader.read { db throws in
+                #expect(try StreamCountProjection.checkpoint(db) == [1, 2])
             }
             #expect(throws: Abort.self) {
                 try log.write { tx throws in

@@ -47,7 +47,7 @@ struct CommandGateway: Sendable {
         writer.submit(
             WriterCommand(
                 commandID: commandID,
-                requestHash: digest.map { String(format: "%02x", $0) }.joined(),
+                requestHash: Data(digest).hex,
                 metadata: metadata,
                 execute: execute,
                 completion: { result in

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Varlink
 
 #if canImport(Glibc)
@@ -16,13 +17,41 @@ struct PeerIdentity: Sendable, Equatable {
     var client: String?
 }
 
-/// Maps peer credentials to user names with `getpwuid_r`.
+/// Maps peer credentials to user names with `getpwuid_r`, remembering each name for a minute.
+///
+/// `getpwuid_r` reads `/etc/passwd` (five system calls and a parse) on every call; every command asks, so the
+/// names are kept for ``nameLifetime`` and looked up again after it (a renamed user shows within a minute).
 struct PeerIdentityResolver: Sendable {
+    /// How long a looked-up name is used before it is looked up again.
+    static let nameLifetime: Duration = .seconds(60)
+
+    private final class NameCache: Sendable {
+        struct Entry {
+            var name: String?
+            var expires: ContinuousClock.Instant
+        }
+
+        let entries = Mutex<[UInt32: Entry]>([:])
+    }
+
+    private let cache = NameCache()
+
     /// The identity of a peer.
     func identity(of peer: PeerCredentials?) -> PeerIdentity {
         guard let peer else { return PeerIdentity(name: "unknown", uid: nil, client: nil) }
         return PeerIdentity(
-            name: Self.userName(uid: peer.uid) ?? "uid:\(peer.uid)", uid: peer.uid, client: "pid \(peer.pid)")
+            name: cachedName(uid: peer.uid) ?? "uid:\(peer.uid)", uid: peer.uid, client: "pid \(peer.pid)")
+    }
+
+    private func cachedName(uid: UInt32) -> String? {
+        let now = ContinuousClock.now
+        if let entry = cache.entries.withLock({ $0[uid] }), entry.expires > now { return entry.name }
+        let name = Self.userName(uid: uid)
+        cache.entries.withLock { entries in
+            if entries.count >= 4096 { entries.removeAll(keepingCapacity: true) }
+            entries[uid] = NameCache.Entry(name: name, expires: now + Self.nameLifetime)
+        }
+        return name
     }
 
     /// The user name of `uid`, or nil.

@@ -34,6 +34,11 @@ final class AggregateStates {
         entries[key]
     }
 
+    /// Forgets the state of `key`.
+    func remove(_ key: Key) {
+        entries[key] = nil
+    }
+
     /// Remembers a folded state.
     func store(_ entry: Entry, for key: Key) {
         if entries.count >= capacity, entries[key] == nil {

@@ -16,6 +16,24 @@ struct CommandContext {
     private(set) var appended: [RecordedEvent] = []
     /// States folded by earlier commands of this writer.
     private let states: AggregateStates
+    /// Per stream loaded by this command: folds what the command appends into the cached state.
+    private let followers = Followers()
+
+    /// The folds of the streams this command loaded (a class, so that loading needs no `inout` context).
+    private final class Followers {
+        var byStream: [String: ([RecordedEvent]) -> Void] = [:]
+    }
+
+    /// The state a command loaded, as its own appends move it on.
+    private final class FoldedState<State> {
+        var state: State
+        var version: Int64
+
+        init(state: State, version: Int64) {
+            self.state = state
+            self.version = version
+        }
+    }
 
     init(
         transaction: WriteTransaction, metadata: EventMetadata, now: Date, today: LocalDate, states: AggregateStates
@@ -31,28 +49,58 @@ struct CommandContext {
     ///
     /// `evolve` must be the aggregate's own fold for `State` (the same for every caller that loads `State` from a
     /// stream): the writer reuses the state it folded for an earlier command and folds only the events after it
-    /// (see ``AggregateStates``).
+    /// (see ``AggregateStates``). What this command then appends to the stream is folded in at once, so the next
+    /// command on the stream finds the state current with one query.
     func load<State>(
-        _ stream: StreamID, initial: State, evolve: (State, RecordedEvent) throws -> State
+        _ stream: StreamID, initial: State, evolve: @escaping (State, RecordedEvent) throws -> State
     ) throws -> (state: State, version: Int64) {
         let key = AggregateStates.Key(type: ObjectIdentifier(State.self), stream: stream.rawValue)
+        let loaded = try fold(key, initial: initial, evolve: evolve)
+        let states = self.states
+        let folded = FoldedState(state: loaded.state, version: loaded.version)
+        followers.byStream[stream.rawValue] = { events in
+            for event in events {
+                guard event.version == folded.version + 1, let next = try? evolve(folded.state, event) else {
+                    states.remove(key)
+                    return
+                }
+                folded.state = next
+                folded.version = event.version
+                states.store(AggregateStates.Entry(version: event.version, hash: event.hash, state: next), for: key)
+            }
+        }
+        return loaded
+    }
+
+    /// The state of `key`'s stream: the cached one when the stream's last event is still the one it was folded
+    /// up to, else the cached one folded forward, else a fold from the first event.
+    private func fold<State>(
+        _ key: AggregateStates.Key, initial: State, evolve: (State, RecordedEvent) throws -> State
+    ) throws -> (state: State, version: Int64) {
         var state = initial
         var version: Int64 = 0
         var hash: Data?
-        if let cached = states.entry(key), let cachedState = cached.state as? State,
-            try transaction.eventHash(stream: stream.rawValue, version: cached.version) == cached.hash
-        {
-            state = cachedState
-            version = cached.version
-            hash = cached.hash
+        let cached = states.entry(key)
+        if let cached, let cachedState = cached.state as? State {
+            // The usual case, one query: nothing was appended to the stream since the state was folded.
+            if let last = try transaction.lastEvent(inStream: key.stream), last.version == cached.version,
+                last.hash == cached.hash
+            {
+                return (cachedState, cached.version)
+            }
+            if try transaction.eventHash(stream: key.stream, version: cached.version) == cached.hash {
+                state = cachedState
+                version = cached.version
+                hash = cached.hash
+            }
         }
         let folded = version
-        for event in try transaction.events(inStream: stream.rawValue, after: version) {
+        for event in try transaction.events(inStream: key.stream, after: version) {
             state = try evolve(state, event)
             version = event.version
             hash = event.hash
         }
-        if let hash, version != folded || states.entry(key) == nil {
+        if let hash, version != folded || cached == nil {
             states.store(AggregateStates.Entry(version: version, hash: hash, state: state), for: key)
         }
         return (state, version)
@@ -70,6 +118,7 @@ struct CommandContext {
             drafts, to: stream.rawValue, expectedVersion: expectedVersion, meta: metadata, recordedAt: now
         )
         appended += recorded
+        followers.byStream[stream.rawValue]?(recorded)
         return recorded
     }
 }

@@ -60,6 +60,7 @@ public struct TopicBoardProjection: Projection {
         let id = String(event.stream.dropFirst("topic-".count))
         let decoded = try Topic.Event.decode(eventType: event.type, data: Data(event.data.utf8))
         let date: LocalDate?
+        var lastActivitySet = false
         switch decoded {
         case .planned(let topicID, let plan):
             date = nil
@@ -78,13 +79,21 @@ public struct TopicBoardProjection: Projection {
                 ]
             )
         case .activityRecorded(let activity):
+            // The most frequent topic event: one statement moves the count, the status and the last activity.
             date = activity.date
+            lastActivitySet = true
+            let day = activity.date.description
             try db.executeCached(
                 sql: """
                     UPDATE topic SET activities = activities + 1,
-                        status = CASE status WHEN ? THEN ? ELSE status END, position = ? WHERE id = ?
+                        status = CASE status WHEN ? THEN ? ELSE status END, position = ?,
+                        last_activity = CASE WHEN last_activity IS NULL OR last_activity < ? THEN ?
+                            ELSE last_activity END
+                    WHERE id = ?
                     """,
-                arguments: [TopicStatus.planned.rawValue, TopicStatus.underWay.rawValue, event.position, id]
+                arguments: [
+                    TopicStatus.planned.rawValue, TopicStatus.underWay.rawValue, event.position, day, day, id,
+                ]
             )
         case .deliberated(let session):
             date = session.date
@@ -108,7 +117,7 @@ public struct TopicBoardProjection: Projection {
             date = closed
             try setStatus(.closed, db, id: id, position: event.position)
         }
-        if let date {
+        if let date, !lastActivitySet {
             try db.executeCached(
                 sql: """
                     UPDATE topic SET last_activity = ? WHERE id = ? AND (last_activity IS NULL OR last_activity < ?)
