@@ -63,6 +63,19 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
             + "AND \(prefix)due_date < ?)"
     }
 
+    /// The SQL condition "the department (one argument) is on the item" on `item` (under `alias`, if given).
+    ///
+    /// `narrowed` says the query has a year or a parent condition that SQLite can walk by index (`item_by_year`,
+    /// `item_by_parent`): then each of those items is checked by the primary key of `item_department`, so the cost
+    /// follows the year's items. Otherwise the items are found from the department's rows
+    /// (`item_department_by_department`), every year's, as the question asks for every year.
+    static func onDepartmentCondition(_ alias: String? = nil, narrowed: Bool) -> String {
+        let table = alias ?? "item"
+        return narrowed
+            ? "EXISTS (SELECT 1 FROM item_department x WHERE x.item_id = \(table).id AND x.department = ?)"
+            : "\(table).id IN (SELECT item_id FROM item_department WHERE department = ?)"
+    }
+
     /// Whether the item is overdue on `day` ("YYYY-MM-DD"), as ``overdueCondition(_:)`` decides.
     public func isOverdue(asOf day: String) -> Bool {
         guard ["open", "assigned", "reopened"].contains(state), let dueDate else { return false }
@@ -111,7 +124,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
                 arguments.append(value)
             }
             if let department {
-                add("id IN (SELECT item_id FROM item_department WHERE department = ?)", department)
+                add(ItemRow.onDepartmentCondition(narrowed: year != nil || parent != nil), department)
             }
             if let state { add("state = ?", state) }
             if let overdue, let asOf { add((overdue ? "" : "NOT ") + ItemRow.overdueCondition(), asOf) }

@@ -295,8 +295,14 @@ extension YearReport {
         }
         var roles: [String: String] = [:]
         if let department {
+            // Only the roles on the items asked for, each looked up by the primary key (item_id, department).
             for row in try Row.fetchAll(
-                db, sql: "SELECT item_id, role FROM item_department WHERE department = ?", arguments: [department])
+                db,
+                sql: """
+                    SELECT x.item_id, x.role FROM item CROSS JOIN item_department x
+                      ON x.item_id = item.id AND x.department = ?
+                    WHERE (\(condition))
+                    """, arguments: StatementArguments([department]) + arguments)
             {
                 roles[row[0]] = row[1]
             }
