@@ -58,11 +58,13 @@ struct DepartmentQueryTests {
                             INSERT INTO item (id, year, sequence, parent, parent_kind, kind, aspect, text,
                                               lead_department, co_departments, due_date, state, created_on,
                                               reopen_count, position)
-                            VALUES (?, ?, ?, 'T2024-001', 'topic', 'problem', 'a', 't', ?, '[]', ?, ?, ?, ?, ?)
+                            VALUES (?, ?, ?, 'T2024-001', 'topic', 'problem', 'a', 't', ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            item.id, item.year, index + 1, item.departments.first, item.dueDate, item.state,
-                            "\(item.year)-01-01", item.reopenCount, 100 + index,
+                            item.id, item.year, index + 1, item.departments.first,
+                            String(
+                                decoding: try JSONEncoder().encode(Array(item.departments.dropFirst())), as: UTF8.self),
+                            item.dueDate, item.state, "\(item.year)-01-01", item.reopenCount, 100 + index,
                         ])
                     for (order, code) in item.departments.enumerated() {
                         try tx.db.execute(
@@ -327,7 +329,11 @@ struct DepartmentQueryTests {
         ) { log in
             try log.reader.read { db throws in
                 let a01of2024 = ItemRow.Filter(department: "a01", year: 2024)
-                #expect(try ItemRow.board(db, filter: a01of2024).map(\.id) == ["I2024-001", "I2024-002", "I2024-003"])
+                let board = try ItemRow.board(db, filter: a01of2024)
+                #expect(board.map(\.id) == ["I2024-001", "I2024-002", "I2024-003"])
+                #expect(board.map(\.leadDepartment) == ["a01", "a01", "b02"])
+                #expect(board.map(\.coDepartments) == [["b02"], [], ["a01", "c03"]])
+                #expect(try ItemRow.find(db, id: "I2024-003")?.coDepartments == ["a01", "c03"])
                 #expect(
                     try ItemRow.countsByState(db, filter: a01of2024).map { "\($0.state) \($0.count)" } == [
                         "accepted 1", "answered 1", "assigned 1",

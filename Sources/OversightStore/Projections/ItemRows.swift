@@ -26,30 +26,42 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public var escalatedOn: String?
     public var position: Int64
 
+    /// The columns of `item` that ``init(row:)`` reads, in the order it reads them; every query of item rows
+    /// selects ``selection``.
+    static let columns = [
+        "id", "year", "sequence", "parent", "parent_kind", "kind", "aspect", "text", "lead_department",
+        "co_departments", "due_date", "state", "created_on", "assigned_on", "answered_on", "answer_count",
+        "accepted_on", "reopen_count", "due_date_changes", "escalation", "escalated_on", "position",
+    ]
+
+    /// ``columns`` as a select list.
+    static let selection = columns.joined(separator: ", ")
+
+    /// Reads a row of ``selection``, by index: a read by name looks each column's name up for every row.
     public init(row: Row) throws {
-        id = row["id"]
-        year = row["year"]
-        sequence = row["sequence"]
-        parent = row["parent"]
-        parentKind = row["parent_kind"]
-        kind = row["kind"]
-        aspect = row["aspect"]
-        text = row["text"]
-        leadDepartment = row["lead_department"]
-        let coJSON: String = row["co_departments"]
-        coDepartments = (try? JSONDecoder().decode([String].self, from: Data(coJSON.utf8))) ?? []
-        dueDate = row["due_date"]
-        state = row["state"]
-        createdOn = row["created_on"]
-        assignedOn = row["assigned_on"]
-        answeredOn = row["answered_on"]
-        answerCount = row["answer_count"]
-        acceptedOn = row["accepted_on"]
-        reopenCount = row["reopen_count"]
-        dueDateChanges = row["due_date_changes"]
-        escalation = row["escalation"]
-        escalatedOn = row["escalated_on"]
-        position = row["position"]
+        assert(Array(row.columnNames) == Self.columns, "an item row is read from ItemRow.selection")
+        id = row[0]
+        year = row[1]
+        sequence = row[2]
+        parent = row[3]
+        parentKind = row[4]
+        kind = row[5]
+        aspect = row[6]
+        text = row[7]
+        leadDepartment = row[8]
+        coDepartments = JSONStringArray.decode(row[9]) ?? []
+        dueDate = row[10]
+        state = row[11]
+        createdOn = row[12]
+        assignedOn = row[13]
+        answeredOn = row[14]
+        answerCount = row[15]
+        acceptedOn = row[16]
+        reopenCount = row[17]
+        dueDateChanges = row[18]
+        escalation = row[19]
+        escalatedOn = row[20]
+        position = row[21]
     }
 
     /// The SQL condition "overdue as of ?" on `item` (under `alias`, if given), with one argument, the day
@@ -141,7 +153,8 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [ItemRow] {
         let (clause, arguments) = filter.whereClause
         return try ItemRow.fetchAll(
-            db, sql: "SELECT * FROM item\(clause) ORDER BY year, sequence", arguments: StatementArguments(arguments))
+            db, sql: "SELECT \(selection) FROM item\(clause) ORDER BY year, sequence",
+            arguments: StatementArguments(arguments))
     }
 
     /// Number of items per state under the filter.
@@ -171,7 +184,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
 
     /// One item, or nil.
     public static func find(_ db: Database, id: String) throws -> ItemRow? {
-        try ItemRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE id = ?"), arguments: [id])
+        try ItemRow.fetchOne(db.cachedStatement(sql: "SELECT \(selection) FROM item WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.

@@ -282,7 +282,8 @@ extension YearReport {
         roleOf department: String? = nil
     ) throws -> [ItemLine] {
         let rows = try ItemRow.fetchAll(
-            db, sql: "SELECT * FROM item WHERE (\(condition)) ORDER BY year, sequence", arguments: arguments)
+            db, sql: "SELECT \(ItemRow.selection) FROM item WHERE (\(condition)) ORDER BY year, sequence",
+            arguments: arguments)
         var firstOnTime: [String: Bool] = [:]
         for row in try Row.fetchAll(
             db,
