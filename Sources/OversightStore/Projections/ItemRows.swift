@@ -26,30 +26,42 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public var escalatedOn: String?
     public var position: Int64
 
+    /// The columns of `item` that ``init(row:)`` reads, in the order it reads them; every query of item rows
+    /// selects ``selection``.
+    static let columns = [
+        "id", "year", "sequence", "parent", "parent_kind", "kind", "aspect", "text", "lead_department",
+        "co_departments", "due_date", "state", "created_on", "assigned_on", "answered_on", "answer_count",
+        "accepted_on", "reopen_count", "due_date_changes", "escalation", "escalated_on", "position",
+    ]
+
+    /// ``columns`` as a select list.
+    static let selection = columns.joined(separator: ", ")
+
+    /// Reads a row of ``selection``, by index: a read by name looks each column's name up for every row.
     public init(row: Row) throws {
-        id = row["id"]
-        year = row["year"]
-        sequence = row["sequence"]
-        parent = row["parent"]
-        parentKind = row["parent_kind"]
-        kind = row["kind"]
-        aspect = row["aspect"]
-        text = row["text"]
-        leadDepartment = row["lead_department"]
-        let coJSON: String = row["co_departments"]
-        coDepartments = (try? JSONDecoder().decode([String].self, from: Data(coJSON.utf8))) ?? []
-        dueDate = row["due_date"]
-        state = row["state"]
-        createdOn = row["created_on"]
-        assignedOn = row["assigned_on"]
-        answeredOn = row["answered_on"]
-        answerCount = row["answer_count"]
-        acceptedOn = row["accepted_on"]
-        reopenCount = row["reopen_count"]
-        dueDateChanges = row["due_date_changes"]
-        escalation = row["escalation"]
-        escalatedOn = row["escalated_on"]
-        position = row["position"]
+        assert(Array(row.columnNames) == Self.columns, "an item row is read from ItemRow.selection")
+        id = row[0]
+        year = row[1]
+        sequence = row[2]
+        parent = row[3]
+        parentKind = row[4]
+        kind = row[5]
+        aspect = row[6]
+        text = row[7]
+        leadDepartment = row[8]
+        coDepartments = JSONStringArray.decode(row[9]) ?? []
+        dueDate = row[10]
+        state = row[11]
+        createdOn = row[12]
+        assignedOn = row[13]
+        answeredOn = row[14]
+        answerCount = row[15]
+        acceptedOn = row[16]
+        reopenCount = row[17]
+        dueDateChanges = row[18]
+        escalation = row[19]
+        escalatedOn = row[20]
+        position = row[21]
     }
 
     /// The SQL condition "overdue as of ?" on `item` (under `alias`, if given), with one argument, the day
@@ -61,6 +73,19 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
         let prefix = alias.map { $0 + "." } ?? ""
         return "(\(prefix)state IN ('open', 'assigned', 'reopened') AND \(prefix)due_date IS NOT NULL "
             + "AND \(prefix)due_date < ?)"
+    }
+
+    /// The SQL condition "the department (one argument) is on the item" on `item` (under `alias`, if given).
+    ///
+    /// `narrowed` says the query has a year or a parent condition that SQLite can walk by index (`item_by_year`,
+    /// `item_by_parent`): then each of those items is checked by the primary key of `item_department`, so the cost
+    /// follows the year's items. Otherwise the items are found from the department's rows
+    /// (`item_department_by_department`), every year's, as the question asks for every year.
+    static func onDepartmentCondition(_ alias: String? = nil, narrowed: Bool) -> String {
+        let table = alias ?? "item"
+        return narrowed
+            ? "EXISTS (SELECT 1 FROM item_department x WHERE x.item_id = \(table).id AND x.department = ?)"
+            : "\(table).id IN (SELECT item_id FROM item_department WHERE department = ?)"
     }
 
     /// Whether the item is overdue on `day` ("YYYY-MM-DD"), as ``overdueCondition(_:)`` decides.
@@ -111,7 +136,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
                 arguments.append(value)
             }
             if let department {
-                add("id IN (SELECT item_id FROM item_department WHERE department = ?)", department)
+                add(ItemRow.onDepartmentCondition(narrowed: year != nil || parent != nil), department)
             }
             if let state { add("state = ?", state) }
             if let overdue, let asOf { add((overdue ? "" : "NOT ") + ItemRow.overdueCondition(), asOf) }
@@ -128,7 +153,8 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [ItemRow] {
         let (clause, arguments) = filter.whereClause
         return try ItemRow.fetchAll(
-            db, sql: "SELECT * FROM item\(clause) ORDER BY year, sequence", arguments: StatementArguments(arguments))
+            db, sql: "SELECT \(selection) FROM item\(clause) ORDER BY year, sequence",
+            arguments: StatementArguments(arguments))
     }
 
     /// Number of items per state under the filter.
@@ -158,7 +184,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
 
     /// One item, or nil.
     public static func find(_ db: Database, id: String) throws -> ItemRow? {
-        try ItemRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE id = ?"), arguments: [id])
+        try ItemRow.fetchOne(db.cachedStatement(sql: "SELECT \(selection) FROM item WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.

@@ -178,8 +178,7 @@ public struct StationReceptionRow: Sendable, Equatable, FetchableRecord {
         position = row["position"]
         date = row["date"]
         peopleReceived = row["people_received"]
-        let deputiesJSON: String = row["deputies"]
-        deputies = (try? JSONDecoder().decode([String].self, from: Data(deputiesJSON.utf8))) ?? []
+        deputies = JSONStringArray.decode(row["deputies"]) ?? []
         note = row["note"]
     }
 

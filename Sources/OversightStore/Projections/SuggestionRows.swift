@@ -67,7 +67,7 @@ public struct SuggestionRow: Sendable, Equatable, FetchableRecord {
 
     private static func strings(_ json: String?) -> [String] {
         guard let json else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        return JSONStringArray.decode(json) ?? []
     }
 
     /// Filters of the suggestion board; nil means any.

@@ -19,23 +19,34 @@ public struct TopicRow: Sendable, Equatable, FetchableRecord {
     public var lastActivity: String?
     public var position: Int64
 
+    /// The columns of `topic` that ``init(row:)`` reads, in the order it reads them; every query of topic rows
+    /// selects ``selection``.
+    static let columns = [
+        "id", "year", "kind", "title", "committee", "leader", "departments", "theme", "status", "activities",
+        "session", "due_date", "round", "last_activity", "position",
+    ]
+
+    /// ``columns`` as a select list.
+    static let selection = columns.joined(separator: ", ")
+
+    /// Reads a row of ``selection``, by index: a read by name looks each column's name up for every row.
     public init(row: Row) throws {
-        id = row["id"]
-        year = row["year"]
-        kind = row["kind"]
-        title = row["title"]
-        committee = row["committee"]
-        leader = row["leader"]
-        let departmentsJSON: String = row["departments"]
-        departments = (try? JSONDecoder().decode([String].self, from: Data(departmentsJSON.utf8))) ?? []
-        theme = row["theme"]
-        status = row["status"]
-        activities = row["activities"]
-        session = row["session"]
-        dueDate = row["due_date"]
-        round = row["round"]
-        lastActivity = row["last_activity"]
-        position = row["position"]
+        assert(Array(row.columnNames) == Self.columns, "a topic row is read from TopicRow.selection")
+        id = row[0]
+        year = row[1]
+        kind = row[2]
+        title = row[3]
+        committee = row[4]
+        leader = row[5]
+        departments = JSONStringArray.decode(row[6]) ?? []
+        theme = row[7]
+        status = row[8]
+        activities = row[9]
+        session = row[10]
+        dueDate = row[11]
+        round = row[12]
+        lastActivity = row[13]
+        position = row[14]
     }
 
     /// Filters of the topic board; nil means any.
@@ -75,7 +86,7 @@ public struct TopicRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [TopicRow] {
         let (clause, arguments) = filter.whereClause
         return try TopicRow.fetchAll(
-            db, sql: "SELECT * FROM topic\(clause) ORDER BY year, sequence", arguments: arguments)
+            db, sql: "SELECT \(selection) FROM topic\(clause) ORDER BY year, sequence", arguments: arguments)
     }
 
     /// Number of topics per status under the filter.
@@ -89,7 +100,7 @@ public struct TopicRow: Sendable, Equatable, FetchableRecord {
 
     /// One topic, or nil.
     public static func find(_ db: Database, id: String) throws -> TopicRow? {
-        try TopicRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM topic WHERE id = ?"), arguments: [id])
+        try TopicRow.fetchOne(db.cachedStatement(sql: "SELECT \(selection) FROM topic WHERE id = ?"), arguments: [id])
     }
 
     /// The next free per-year sequence number.

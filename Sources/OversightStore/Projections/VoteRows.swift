@@ -47,7 +47,7 @@ public struct VoteRow: Sendable, Equatable, FetchableRecord {
 
     private static func names(_ json: String?) -> [String]? {
         guard let json else { return nil }
-        return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        return JSONStringArray.decode(json) ?? []
     }
 
     /// "12th committee, 11th session", when the session is recorded.

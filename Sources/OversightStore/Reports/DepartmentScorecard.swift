@@ -56,59 +56,40 @@ public struct DepartmentScorecard: Sendable, Equatable, Codable {
 
 extension DepartmentScorecard {
     /// Computes the scorecard in one read transaction.
+    ///
+    /// The item figures come from two set-based passes grouped by department, each starting from the year's items
+    /// (index `item_by_year`) when a year is given and joining their departments or answers by item: so their cost
+    /// follows the items of the year, not the departments' items of every year. The evaluation figures are read
+    /// per department through `evaluation_by_department (department, year)`, which is already bounded by the year.
     public static func compute(_ db: Database, year: Int?, asOf: String) throws -> DepartmentScorecard {
-        let yearCondition = year == nil ? "" : " AND i.year = ?"
+        let items = try itemFigures(db, year: year, asOf: asOf)
+        let answers = try answerFigures(db, year: year)
         let evaluationYear = year == nil ? "" : " AND e.year = ?"
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        let yearArgument: [(any DatabaseValueConvertible)?] = year.map { [$0] } ?? []
-        arguments += yearArgument  // assigned
-        arguments += yearArgument  // lead
-        arguments += yearArgument  // answered
-        arguments += yearArgument  // on time
-        arguments += [asOf] + yearArgument  // overdue
-        arguments += yearArgument  // accepted
-        arguments += yearArgument  // reopened
-        arguments += yearArgument  // evaluations
-        arguments += yearArgument  // latest rate
-        arguments += yearArgument  // latest verdict
-        arguments += yearArgument  // mean rate
-        let onDepartment = "FROM item_department x JOIN item i ON i.id = x.item_id WHERE x.department = d.code"
         let evaluated = """
             FROM evaluation e WHERE e.department = d.code AND e.state = 'closed'
-              AND e.subject_kind IN ('department', 'inquiry-round')
+              AND e.subject_kind IN ('department', 'inquiry-round')\(evaluationYear)
             """
+        let yearArgument: [(any DatabaseValueConvertible)?] = year.map { [$0] } ?? []
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT d.code, d.name,
-                  (SELECT COUNT(*) \(onDepartment)\(yearCondition)) AS assigned,
-                  (SELECT COUNT(*) \(onDepartment) AND x.role = 'lead'\(yearCondition)) AS lead,
-                  (SELECT COUNT(DISTINCT a.item_id) FROM item_answer a JOIN item i ON i.id = a.item_id
-                    WHERE a.department = d.code\(yearCondition)) AS answered,
-                  (SELECT COUNT(*) FROM item_answer a JOIN item i ON i.id = a.item_id
-                    WHERE a.department = d.code AND a.on_time = 1\(yearCondition)
-                      AND a.position = (SELECT MIN(b.position) FROM item_answer b
-                        WHERE b.item_id = a.item_id AND b.department = a.department)) AS on_time,
-                  (SELECT COUNT(*) \(onDepartment) AND \(ItemRow.overdueCondition("i"))\(yearCondition)) AS overdue,
-                  (SELECT COUNT(*) \(onDepartment) AND i.state = 'accepted'\(yearCondition)) AS accepted,
-                  (SELECT COALESCE(SUM(i.reopen_count), 0) \(onDepartment)\(yearCondition)) AS reopened,
-                  (SELECT COUNT(*) \(evaluated)\(evaluationYear)) AS evaluations,
-                  (SELECT e.rate \(evaluated)\(evaluationYear) ORDER BY e.date DESC, e.position DESC LIMIT 1)
-                    AS latest_rate,
-                  (SELECT e.verdict \(evaluated)\(evaluationYear) ORDER BY e.date DESC, e.position DESC LIMIT 1)
-                    AS latest_verdict,
-                  (SELECT AVG(e.rate) \(evaluated)\(evaluationYear)) AS mean_rate
+                  (SELECT COUNT(*) \(evaluated)) AS evaluations,
+                  (SELECT e.rate \(evaluated) ORDER BY e.date DESC, e.position DESC LIMIT 1) AS latest_rate,
+                  (SELECT e.verdict \(evaluated) ORDER BY e.date DESC, e.position DESC LIMIT 1) AS latest_verdict,
+                  (SELECT AVG(e.rate) \(evaluated)) AS mean_rate
                 FROM department d ORDER BY d.code
-                """, arguments: StatementArguments(arguments))
+                """, arguments: StatementArguments(yearArgument + yearArgument + yearArgument + yearArgument))
         var lines = rows.map { row -> Line in
-            let answered: Int = row["answered"]
-            let onTime: Int = row["on_time"]
+            let code: String = row["code"]
+            let onItems = items[code] ?? ItemFigures()
+            let answered = answers[code] ?? AnswerFigures()
             return Line(
-                rank: 0, department: row["code"], name: row["name"], assigned: row["assigned"], lead: row["lead"],
-                answered: answered, answeredOnTime: onTime, overdue: row["overdue"], accepted: row["accepted"],
-                reopened: row["reopened"], evaluations: row["evaluations"], latestRate: row["latest_rate"],
-                latestVerdict: row["latest_verdict"], meanRate: row["mean_rate"],
-                onTimeShare: answered == 0 ? nil : Double(onTime) / Double(answered))
+                rank: 0, department: code, name: row["name"], assigned: onItems.assigned, lead: onItems.lead,
+                answered: answered.answered, answeredOnTime: answered.onTime, overdue: onItems.overdue,
+                accepted: onItems.accepted, reopened: onItems.reopened, evaluations: row["evaluations"],
+                latestRate: row["latest_rate"], latestVerdict: row["latest_verdict"], meanRate: row["mean_rate"],
+                onTimeShare: answered.answered == 0 ? nil : Double(answered.onTime) / Double(answered.answered))
         }
         lines.sort { rankingKey($0) < rankingKey($1) }
         for index in lines.indices {
@@ -119,6 +100,71 @@ extension DepartmentScorecard {
             }
         }
         return DepartmentScorecard(year: year, asOf: asOf, position: try EventRecord.head(db).position, lines: lines)
+    }
+
+    /// A department's figures over the items it is on.
+    private struct ItemFigures {
+        var assigned = 0
+        var lead = 0
+        var overdue = 0
+        var accepted = 0
+        var reopened = 0
+    }
+
+    /// A department's figures over its answers.
+    private struct AnswerFigures {
+        var answered = 0
+        var onTime = 0
+    }
+
+    /// Assigned, lead, overdue, accepted and reopened per department, in one pass over the (year's) items.
+    ///
+    /// `CROSS JOIN` keeps `item` the outer loop (SQLite never reorders it), so with a year the pass walks
+    /// `item_by_year` and looks each item's departments up by the primary key `(item_id, department)`.
+    private static func itemFigures(_ db: Database, year: Int?, asOf: String) throws -> [String: ItemFigures] {
+        var arguments: [(any DatabaseValueConvertible)?] = [asOf]
+        if let year { arguments.append(year) }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT x.department, COUNT(*) AS assigned, COUNT(CASE WHEN x.role = 'lead' THEN 1 END) AS lead,
+                  COUNT(CASE WHEN \(ItemRow.overdueCondition("i")) THEN 1 END) AS overdue,
+                  COUNT(CASE WHEN i.state = 'accepted' THEN 1 END) AS accepted,
+                  COALESCE(SUM(i.reopen_count), 0) AS reopened
+                FROM item i CROSS JOIN item_department x ON x.item_id = i.id\(year == nil ? "" : " WHERE i.year = ?")
+                GROUP BY x.department
+                """, arguments: StatementArguments(arguments))
+        var figures: [String: ItemFigures] = [:]
+        for row in rows {
+            figures[row["department"]] = ItemFigures(
+                assigned: row["assigned"], lead: row["lead"], overdue: row["overdue"], accepted: row["accepted"],
+                reopened: row["reopened"])
+        }
+        return figures
+    }
+
+    /// Items answered, and of these answered on time at the department's first answer, per department.
+    ///
+    /// The inner pass finds each (item, department)'s first answer over the (year's) items, joining `item_answer`
+    /// by `item_answer_by_item`; the outer one counts those pairs and the on-time first answers.
+    private static func answerFigures(_ db: Database, year: Int?) throws -> [String: AnswerFigures] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.department, COUNT(*) AS answered, COUNT(CASE WHEN a.on_time = 1 THEN 1 END) AS on_time
+                FROM (
+                  SELECT b.department, MIN(b.position) AS first
+                  FROM item i CROSS JOIN item_answer b ON b.item_id = i.id\(year == nil ? "" : " WHERE i.year = ?")
+                  GROUP BY b.item_id, b.department
+                ) f
+                CROSS JOIN item_answer a ON a.position = f.first
+                GROUP BY f.department
+                """, arguments: StatementArguments(year.map { [$0] } ?? []))
+        var figures: [String: AnswerFigures] = [:]
+        for row in rows {
+            figures[row["department"]] = AnswerFigures(answered: row["answered"], onTime: row["on_time"])
+        }
+        return figures
     }
 
     private static func rankingKey(_ line: Line) -> RankingKey {

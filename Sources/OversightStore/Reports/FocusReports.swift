@@ -108,7 +108,7 @@ public struct DepartmentReport: Sendable, Equatable, Codable {
             headHash: head.position == 0 ? "" : head.hash.hex, scorecard: line,
             departmentsRanked: scorecard.lines.count,
             items: try YearReport.itemLines(
-                db, where: "year = ? AND id IN (SELECT item_id FROM item_department WHERE department = ?)",
+                db, where: "year = ? AND " + ItemRow.onDepartmentCondition(narrowed: true),
                 [year, code], asOf: asOf, roleOf: code),
             evaluations: try EvaluationLine.fetch(
                 db, where: "year = ? AND department = ? AND subject_kind IN ('department', 'inquiry-round')",

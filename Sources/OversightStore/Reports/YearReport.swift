@@ -282,7 +282,8 @@ extension YearReport {
         roleOf department: String? = nil
     ) throws -> [ItemLine] {
         let rows = try ItemRow.fetchAll(
-            db, sql: "SELECT * FROM item WHERE (\(condition)) ORDER BY year, sequence", arguments: arguments)
+            db, sql: "SELECT \(ItemRow.selection) FROM item WHERE (\(condition)) ORDER BY year, sequence",
+            arguments: arguments)
         var firstOnTime: [String: Bool] = [:]
         for row in try Row.fetchAll(
             db,
@@ -295,8 +296,14 @@ extension YearReport {
         }
         var roles: [String: String] = [:]
         if let department {
+            // Only the roles on the items asked for, each looked up by the primary key (item_id, department).
             for row in try Row.fetchAll(
-                db, sql: "SELECT item_id, role FROM item_department WHERE department = ?", arguments: [department])
+                db,
+                sql: """
+                    SELECT x.item_id, x.role FROM item CROSS JOIN item_department x
+                      ON x.item_id = item.id AND x.department = ?
+                    WHERE (\(condition))
+                    """, arguments: StatementArguments([department]) + arguments)
             {
                 roles[row[0]] = row[1]
             }
