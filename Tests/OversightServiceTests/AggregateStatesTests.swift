@@ -16,13 +16,22 @@ struct AggregateStatesTests {
         }
     }
 
-    @Test func `a state folded from a rolled-back append is not reused, and a kept one is extended`() throws {
+    private static func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("states-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let log = try SQLiteEventLog(
+        return directory
+    }
+
+    private static func openLog(in directory: URL) throws -> SQLiteEventLog {
+        try SQLiteEventLog(
             path: directory.appendingPathComponent("log.sqlite").path, projections: ReadModels.all,
             logger: Logger(label: "test"))
+    }
+
+    @Test func `a state folded from a rolled-back append is not reused, and a kept one is extended`() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = try Self.openLog(in: directory)
         let states = AggregateStates()
         let code = try #require(DepartmentCode("mzj"))
         let stream = Department.stream(code)
@@ -64,12 +73,9 @@ struct AggregateStatesTests {
 
     @Test func `what a command appends to a stream it loaded is folded in at once, and dropped if rolled back`() throws
     {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("states-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let log = try SQLiteEventLog(
-            path: directory.appendingPathComponent("log.sqlite").path, projections: ReadModels.all,
-            logger: Logger(label: "test"))
+        let log = try Self.openLog(in: directory)
         let states = AggregateStates()
         let code = try #require(DepartmentCode("mzj"))
         let stream = Department.stream(code)
