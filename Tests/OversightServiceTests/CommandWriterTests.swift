@@ -129,6 +129,24 @@ struct CommandWriterTests {
         await fixture.writer.stop()
     }
 
+    @Test func `a retry whose second run would append again still returns the first reply and writes nothing`()
+        async throws
+    {
+        let fixture = try Fixture()
+        let first = try await fixture.addDepartment("fgw", commandID: "c-1").get()
+        // Same id and request hash, but this run would add another department: its writes are rolled back.
+        let retry = try await fixture.addDepartment("kjj", commandID: "c-1").get()
+        #expect(first == retry)
+        #expect(try fixture.log.head().position == 1)
+        let codes = try await fixture.log.reader.read { try DepartmentRow.all($0).map(\.code) }
+        #expect(codes == ["fgw"])
+        // A refused command without a recorded id keeps its own error.
+        let refused = await fixture.addDepartment("fgw", commandID: "c-2")
+        #expect((try? refused.get()) == nil)
+        #expect(try fixture.log.write { try $0.storedCommand(id: "c-2") } == nil)
+        await fixture.writer.stop()
+    }
+
     @Test func `after stop the writer refuses new commands with a clear error`() async throws {
         let fixture = try Fixture()
         _ = await fixture.addDepartment("fgw")

@@ -135,7 +135,7 @@ final class CommandWriter: Sendable {
                         results.append(.success(reply))
                         events += context.appended
                     } catch {
-                        results.append(.failure(error))
+                        results.append(Result { try Self.retried(command, failure: error, transaction: transaction) })
                     }
                 }
                 return (results, events)
@@ -151,14 +151,14 @@ final class CommandWriter: Sendable {
         }
     }
 
-    /// One command: idempotency check, decide and append, remember the reply under the command id.
+    /// One command: decide and append, then remember the reply under the command id.
+    ///
+    /// A retried id is found by the INSERT of its record (one statement for every command, instead of a lookup
+    /// before each): the retry's own writes are rolled back with its savepoint and ``retried(_:failure:transaction:)``
+    /// answers from the record.
     private static func run(
         _ command: WriterCommand, context: inout CommandContext, transaction: WriteTransaction
     ) throws -> [String: JSONValue] {
-        if let id = command.commandID, let stored = try transaction.storedCommand(id: id) {
-            guard stored.requestHash == command.requestHash else { throw StoreError.commandIDReused(id: id) }
-            return try JSONValue.parse(stored.result).objectValue ?? [:]
-        }
         let reply = try command.execute(&context)
         if let id = command.commandID {
             try transaction.recordCommand(
@@ -169,6 +169,21 @@ final class CommandWriter: Sendable {
             )
         }
         return reply
+    }
+
+    /// After a command's savepoint was rolled back: the first result when its id is already recorded for the same
+    /// request (a retry, even one that would now be refused), ``StoreError/commandIDReused(id:)`` for another
+    /// request; otherwise the command's own failure.
+    private static func retried(
+        _ command: WriterCommand, failure: any Error, transaction: WriteTransaction
+    ) throws -> [String: JSONValue] {
+        switch failure {
+        case StoreError.storageFull, StoreError.storageFailed: throw failure
+        default: break
+        }
+        guard let id = command.commandID, let stored = try transaction.storedCommand(id: id) else { throw failure }
+        guard stored.requestHash == command.requestHash else { throw StoreError.commandIDReused(id: id) }
+        return try JSONValue.parse(stored.result).objectValue ?? [:]
     }
 }
 

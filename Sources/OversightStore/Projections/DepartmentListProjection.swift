@@ -56,7 +56,7 @@ public struct DepartmentRow: Sendable, Equatable, Codable, FetchableRecord {
 
     /// Every department, ordered by code.
     public static func all(_ db: Database) throws -> [DepartmentRow] {
-        try DepartmentRow.fetchAll(db, sql: "SELECT code, name, position FROM department ORDER BY code")
+        try DepartmentRow.fetchAll(db.cachedStatement(sql: "SELECT code, name, position FROM department ORDER BY code"))
     }
 
     /// One department, or nil.

@@ -100,18 +100,18 @@ public struct EvaluationRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [EvaluationRow] {
         let (clause, arguments) = filter.whereClause
         return try EvaluationRow.fetchAll(
-            db, sql: "SELECT * FROM evaluation\(clause) ORDER BY year, sequence", arguments: arguments)
+            db.cachedStatement(sql: "SELECT * FROM evaluation\(clause) ORDER BY year, sequence"), arguments: arguments)
     }
 
     /// Number of evaluations per verdict under the filter ("open" for those still taking ballots).
     public static func countsByVerdict(_ db: Database, filter: Filter) throws -> [(verdict: String, count: Int)] {
         let (clause, arguments) = filter.whereClause
         return try Row.fetchAll(
-            db,
-            sql: """
-                SELECT COALESCE(verdict, 'open') AS verdict, COUNT(*) AS n FROM evaluation\(clause)
-                GROUP BY COALESCE(verdict, 'open') ORDER BY 1
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(verdict, 'open') AS verdict, COUNT(*) AS n FROM evaluation\(clause)
+                    GROUP BY COALESCE(verdict, 'open') ORDER BY 1
+                    """),
             arguments: arguments
         ).map { (verdict: $0["verdict"], count: $0["n"]) }
     }

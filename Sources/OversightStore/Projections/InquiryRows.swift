@@ -80,7 +80,8 @@ public struct InquiryRow: Sendable, Equatable, FetchableRecord {
         }
         let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try InquiryRow.fetchAll(
-            db, sql: "SELECT * FROM inquiry\(clause) ORDER BY year, sequence", arguments: StatementArguments(arguments))
+            db.cachedStatement(sql: "SELECT * FROM inquiry\(clause) ORDER BY year, sequence"),
+            arguments: StatementArguments(arguments))
     }
 
     /// One inquiry, or nil.
@@ -123,7 +124,8 @@ public struct InquiryRoundRow: Sendable, Equatable, FetchableRecord {
     /// An inquiry's rounds, in order.
     public static func of(_ db: Database, inquiryID: String) throws -> [InquiryRoundRow] {
         try InquiryRoundRow.fetchAll(
-            db, sql: "SELECT * FROM inquiry_round WHERE inquiry_id = ? ORDER BY round", arguments: [inquiryID])
+            db.cachedStatement(sql: "SELECT * FROM inquiry_round WHERE inquiry_id = ? ORDER BY round"),
+            arguments: [inquiryID])
     }
 
     /// One round, or nil.

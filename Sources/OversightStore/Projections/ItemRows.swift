@@ -153,7 +153,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [ItemRow] {
         let (clause, arguments) = filter.whereClause
         return try ItemRow.fetchAll(
-            db, sql: "SELECT \(selection) FROM item\(clause) ORDER BY year, sequence",
+            db.cachedStatement(sql: "SELECT \(selection) FROM item\(clause) ORDER BY year, sequence"),
             arguments: StatementArguments(arguments))
     }
 
@@ -161,7 +161,7 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public static func countsByState(_ db: Database, filter: Filter) throws -> [(state: String, count: Int)] {
         let (clause, arguments) = filter.whereClause
         return try Row.fetchAll(
-            db, sql: "SELECT state, COUNT(*) AS n FROM item\(clause) GROUP BY state ORDER BY state",
+            db.cachedStatement(sql: "SELECT state, COUNT(*) AS n FROM item\(clause) GROUP BY state ORDER BY state"),
             arguments: StatementArguments(arguments)
         ).map { (state: $0["state"], count: $0["n"]) }
     }
@@ -170,7 +170,8 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
     public static func aspectCount(_ db: Database, filter: Filter) throws -> Int {
         let (clause, arguments) = filter.whereClause
         return try Int.fetchOne(
-            db, sql: "SELECT COUNT(DISTINCT aspect) FROM item\(clause)", arguments: StatementArguments(arguments)) ?? 0
+            db.cachedStatement(sql: "SELECT COUNT(DISTINCT aspect) FROM item\(clause)"),
+            arguments: StatementArguments(arguments)) ?? 0
     }
 
     /// Number of items under the filter that are overdue as of `day`.
@@ -179,7 +180,8 @@ public struct ItemRow: Sendable, Equatable, FetchableRecord {
         let sql =
             "SELECT COUNT(*) FROM item" + (clause.isEmpty ? " WHERE " : clause + " AND ") + overdueCondition()
         return try Int.fetchOne(
-            db, sql: sql, arguments: StatementArguments(arguments + [day as (any DatabaseValueConvertible)?])) ?? 0
+            db.cachedStatement(sql: sql),
+            arguments: StatementArguments(arguments + [day as (any DatabaseValueConvertible)?])) ?? 0
     }
 
     /// One item, or nil.
@@ -209,11 +211,11 @@ public struct ItemDepartmentRow: Sendable, Equatable, FetchableRecord {
     /// The departments of an item, the lead first, then the co-departments in the order assigned.
     public static func of(_ db: Database, itemID: String) throws -> [ItemDepartmentRow] {
         try ItemDepartmentRow.fetchAll(
-            db,
-            sql: """
-                SELECT department, role FROM item_department WHERE item_id = ?
-                ORDER BY CASE role WHEN 'lead' THEN 0 ELSE 1 END, rowid
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT department, role FROM item_department WHERE item_id = ?
+                    ORDER BY CASE role WHEN 'lead' THEN 0 ELSE 1 END, rowid
+                    """),
             arguments: [itemID]
         )
     }
@@ -244,7 +246,8 @@ public struct ItemAnswerRow: Sendable, Equatable, FetchableRecord {
     /// The answers to an item, oldest first.
     public static func of(_ db: Database, itemID: String) throws -> [ItemAnswerRow] {
         try ItemAnswerRow.fetchAll(
-            db, sql: "SELECT * FROM item_answer WHERE item_id = ? ORDER BY position", arguments: [itemID])
+            db.cachedStatement(sql: "SELECT * FROM item_answer WHERE item_id = ? ORDER BY position"),
+            arguments: [itemID])
     }
 }
 
@@ -271,6 +274,7 @@ public struct ItemHistoryRow: Sendable, Equatable, FetchableRecord {
     /// An item's history, oldest first.
     public static func of(_ db: Database, itemID: String) throws -> [ItemHistoryRow] {
         try ItemHistoryRow.fetchAll(
-            db, sql: "SELECT * FROM item_history WHERE item_id = ? ORDER BY position", arguments: [itemID])
+            db.cachedStatement(sql: "SELECT * FROM item_history WHERE item_id = ? ORDER BY position"),
+            arguments: [itemID])
     }
 }

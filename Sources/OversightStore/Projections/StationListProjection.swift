@@ -150,7 +150,8 @@ public struct StationRow: Sendable, Equatable, FetchableRecord {
         }
         let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try StationRow.fetchAll(
-            db, sql: "SELECT * FROM station\(clause) ORDER BY year, sequence", arguments: StatementArguments(arguments))
+            db.cachedStatement(sql: "SELECT * FROM station\(clause) ORDER BY year, sequence"),
+            arguments: StatementArguments(arguments))
     }
 
     /// One station, or nil.
@@ -185,7 +186,7 @@ public struct StationReceptionRow: Sendable, Equatable, FetchableRecord {
     /// A station's reception days, by date, then in the order recorded.
     public static func of(_ db: Database, stationID: String) throws -> [StationReceptionRow] {
         try StationReceptionRow.fetchAll(
-            db, sql: "SELECT * FROM station_reception WHERE station_id = ? ORDER BY date, position",
+            db.cachedStatement(sql: "SELECT * FROM station_reception WHERE station_id = ? ORDER BY date, position"),
             arguments: [stationID])
     }
 }

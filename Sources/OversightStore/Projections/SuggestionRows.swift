@@ -128,7 +128,7 @@ public struct SuggestionRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [SuggestionRow] {
         let (clause, arguments) = filter.whereClause
         return try SuggestionRow.fetchAll(
-            db, sql: "SELECT * FROM suggestion\(clause) ORDER BY year, sequence", arguments: arguments)
+            db.cachedStatement(sql: "SELECT * FROM suggestion\(clause) ORDER BY year, sequence"), arguments: arguments)
     }
 
     /// What the board's counts group by.
@@ -147,11 +147,11 @@ public struct SuggestionRow: Sendable, Equatable, FetchableRecord {
     ) throws -> [(value: String, count: Int)] {
         let (clause, arguments) = filter.whereClause
         return try Row.fetchAll(
-            db,
-            sql: """
-                SELECT COALESCE(\(column.rawValue), '') AS value, COUNT(*) AS n FROM suggestion\(clause)
-                GROUP BY value ORDER BY value
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(\(column.rawValue), '') AS value, COUNT(*) AS n FROM suggestion\(clause)
+                    GROUP BY value ORDER BY value
+                    """),
             arguments: arguments
         ).map { (value: $0["value"], count: $0["n"]) }
     }
@@ -209,7 +209,8 @@ public struct SuggestionReplyRow: Sendable, Equatable, FetchableRecord {
     /// A suggestion's replies, first round first.
     public static func of(_ db: Database, suggestionID: String) throws -> [SuggestionReplyRow] {
         try SuggestionReplyRow.fetchAll(
-            db, sql: "SELECT * FROM suggestion_reply WHERE suggestion_id = ? ORDER BY round", arguments: [suggestionID])
+            db.cachedStatement(sql: "SELECT * FROM suggestion_reply WHERE suggestion_id = ? ORDER BY round"),
+            arguments: [suggestionID])
     }
 }
 
@@ -236,7 +237,7 @@ public struct SuggestionHistoryRow: Sendable, Equatable, FetchableRecord {
     /// A suggestion's history, oldest first.
     public static func of(_ db: Database, suggestionID: String) throws -> [SuggestionHistoryRow] {
         try SuggestionHistoryRow.fetchAll(
-            db, sql: "SELECT * FROM suggestion_history WHERE suggestion_id = ? ORDER BY position",
+            db.cachedStatement(sql: "SELECT * FROM suggestion_history WHERE suggestion_id = ? ORDER BY position"),
             arguments: [suggestionID])
     }
 }
@@ -262,9 +263,10 @@ public struct SuggestionCategoryListRow: Sendable, Equatable, FetchableRecord {
     public static func all(_ db: Database, name: String?) throws -> [SuggestionCategoryListRow] {
         if let name {
             return try SuggestionCategoryListRow.fetchAll(
-                db, sql: "SELECT * FROM suggestion_category_list WHERE name = ? ORDER BY version", arguments: [name])
+                db.cachedStatement(sql: "SELECT * FROM suggestion_category_list WHERE name = ? ORDER BY version"),
+                arguments: [name])
         }
         return try SuggestionCategoryListRow.fetchAll(
-            db, sql: "SELECT * FROM suggestion_category_list ORDER BY name, version")
+            db.cachedStatement(sql: "SELECT * FROM suggestion_category_list ORDER BY name, version"))
     }
 }

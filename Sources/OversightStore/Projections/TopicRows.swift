@@ -86,14 +86,15 @@ public struct TopicRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [TopicRow] {
         let (clause, arguments) = filter.whereClause
         return try TopicRow.fetchAll(
-            db, sql: "SELECT \(selection) FROM topic\(clause) ORDER BY year, sequence", arguments: arguments)
+            db.cachedStatement(sql: "SELECT \(selection) FROM topic\(clause) ORDER BY year, sequence"),
+            arguments: arguments)
     }
 
     /// Number of topics per status under the filter.
     public static func countsByStatus(_ db: Database, filter: Filter) throws -> [(status: String, count: Int)] {
         let (clause, arguments) = filter.whereClause
         return try Row.fetchAll(
-            db, sql: "SELECT status, COUNT(*) AS n FROM topic\(clause) GROUP BY status ORDER BY status",
+            db.cachedStatement(sql: "SELECT status, COUNT(*) AS n FROM topic\(clause) GROUP BY status ORDER BY status"),
             arguments: arguments
         ).map { (status: $0["status"], count: $0["n"]) }
     }
@@ -135,7 +136,8 @@ public struct TimelineRow: Sendable, Equatable, FetchableRecord {
     /// A topic's timeline, oldest first.
     public static func of(_ db: Database, topicID: String) throws -> [TimelineRow] {
         try TimelineRow.fetchAll(
-            db, sql: "SELECT * FROM topic_timeline WHERE topic_id = ? ORDER BY position", arguments: [topicID]
+            db.cachedStatement(sql: "SELECT * FROM topic_timeline WHERE topic_id = ? ORDER BY position"),
+            arguments: [topicID]
         )
     }
 }

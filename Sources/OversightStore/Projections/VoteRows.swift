@@ -89,7 +89,7 @@ public struct VoteRow: Sendable, Equatable, FetchableRecord {
     public static func board(_ db: Database, filter: Filter) throws -> [VoteRow] {
         let (clause, arguments) = filter.whereClause
         return try VoteRow.fetchAll(
-            db, sql: "SELECT * FROM vote\(clause) ORDER BY year, sequence", arguments: arguments)
+            db.cachedStatement(sql: "SELECT * FROM vote\(clause) ORDER BY year, sequence"), arguments: arguments)
     }
 
     /// One vote, or nil.
@@ -125,6 +125,7 @@ public struct VoteCandidateRow: Sendable, Equatable, FetchableRecord {
     /// A vote's candidates in ballot order.
     public static func of(_ db: Database, voteID: String) throws -> [VoteCandidateRow] {
         try VoteCandidateRow.fetchAll(
-            db, sql: "SELECT * FROM vote_candidate WHERE vote_id = ? ORDER BY ordinal", arguments: [voteID])
+            db.cachedStatement(sql: "SELECT * FROM vote_candidate WHERE vote_id = ? ORDER BY ordinal"),
+            arguments: [voteID])
     }
 }

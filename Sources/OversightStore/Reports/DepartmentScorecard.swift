@@ -71,15 +71,15 @@ extension DepartmentScorecard {
             """
         let yearArgument: [(any DatabaseValueConvertible)?] = year.map { [$0] } ?? []
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT d.code, d.name,
-                  (SELECT COUNT(*) \(evaluated)) AS evaluations,
-                  (SELECT e.rate \(evaluated) ORDER BY e.date DESC, e.position DESC LIMIT 1) AS latest_rate,
-                  (SELECT e.verdict \(evaluated) ORDER BY e.date DESC, e.position DESC LIMIT 1) AS latest_verdict,
-                  (SELECT AVG(e.rate) \(evaluated)) AS mean_rate
-                FROM department d ORDER BY d.code
-                """, arguments: StatementArguments(yearArgument + yearArgument + yearArgument + yearArgument))
+            db.cachedStatement(
+                sql: """
+                    SELECT d.code, d.name,
+                      (SELECT COUNT(*) \(evaluated)) AS evaluations,
+                      (SELECT e.rate \(evaluated) ORDER BY e.date DESC, e.position DESC LIMIT 1) AS latest_rate,
+                      (SELECT e.verdict \(evaluated) ORDER BY e.date DESC, e.position DESC LIMIT 1) AS latest_verdict,
+                      (SELECT AVG(e.rate) \(evaluated)) AS mean_rate
+                    FROM department d ORDER BY d.code
+                    """), arguments: StatementArguments(yearArgument + yearArgument + yearArgument + yearArgument))
         var lines = rows.map { row -> Line in
             let code: String = row["code"]
             let onItems = items[code] ?? ItemFigures()
@@ -125,15 +125,15 @@ extension DepartmentScorecard {
         var arguments: [(any DatabaseValueConvertible)?] = [asOf]
         if let year { arguments.append(year) }
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT x.department, COUNT(*) AS assigned, COUNT(CASE WHEN x.role = 'lead' THEN 1 END) AS lead,
-                  COUNT(CASE WHEN \(ItemRow.overdueCondition("i")) THEN 1 END) AS overdue,
-                  COUNT(CASE WHEN i.state = 'accepted' THEN 1 END) AS accepted,
-                  COALESCE(SUM(i.reopen_count), 0) AS reopened
-                FROM item i CROSS JOIN item_department x ON x.item_id = i.id\(year == nil ? "" : " WHERE i.year = ?")
-                GROUP BY x.department
-                """, arguments: StatementArguments(arguments))
+            db.cachedStatement(
+                sql: """
+                    SELECT x.department, COUNT(*) AS assigned, COUNT(CASE WHEN x.role = 'lead' THEN 1 END) AS lead,
+                      COUNT(CASE WHEN \(ItemRow.overdueCondition("i")) THEN 1 END) AS overdue,
+                      COUNT(CASE WHEN i.state = 'accepted' THEN 1 END) AS accepted,
+                      COALESCE(SUM(i.reopen_count), 0) AS reopened
+                    FROM item i CROSS JOIN item_department x ON x.item_id = i.id\(year == nil ? "" : " WHERE i.year = ?")
+                    GROUP BY x.department
+                    """), arguments: StatementArguments(arguments))
         var figures: [String: ItemFigures] = [:]
         for row in rows {
             figures[row["department"]] = ItemFigures(
@@ -149,17 +149,17 @@ extension DepartmentScorecard {
     /// by `item_answer_by_item`; the outer one counts those pairs and the on-time first answers.
     private static func answerFigures(_ db: Database, year: Int?) throws -> [String: AnswerFigures] {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT f.department, COUNT(*) AS answered, COUNT(CASE WHEN a.on_time = 1 THEN 1 END) AS on_time
-                FROM (
-                  SELECT b.department, MIN(b.position) AS first
-                  FROM item i CROSS JOIN item_answer b ON b.item_id = i.id\(year == nil ? "" : " WHERE i.year = ?")
-                  GROUP BY b.item_id, b.department
-                ) f
-                CROSS JOIN item_answer a ON a.position = f.first
-                GROUP BY f.department
-                """, arguments: StatementArguments(year.map { [$0] } ?? []))
+            db.cachedStatement(
+                sql: """
+                    SELECT f.department, COUNT(*) AS answered, COUNT(CASE WHEN a.on_time = 1 THEN 1 END) AS on_time
+                    FROM (
+                      SELECT b.department, MIN(b.position) AS first
+                      FROM item i CROSS JOIN item_answer b ON b.item_id = i.id\(year == nil ? "" : " WHERE i.year = ?")
+                      GROUP BY b.item_id, b.department
+                    ) f
+                    CROSS JOIN item_answer a ON a.position = f.first
+                    GROUP BY f.department
+                    """), arguments: StatementArguments(year.map { [$0] } ?? []))
         var figures: [String: AnswerFigures] = [:]
         for row in rows {
             figures[row["department"]] = AnswerFigures(answered: row["answered"], onTime: row["on_time"])

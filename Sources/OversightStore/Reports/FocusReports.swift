@@ -34,12 +34,12 @@ public struct EvaluationLine: Sendable, Equatable, Codable {
         -> [EvaluationLine]
     {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, date, subject_kind, subject, department, entitled, present, satisfied, basically_satisfied,
-                  dissatisfied, rate, verdict
-                FROM evaluation WHERE state = 'closed' AND (\(condition)) ORDER BY date, position
-                """, arguments: arguments
+            db.cachedStatement(
+                sql: """
+                    SELECT id, date, subject_kind, subject, department, entitled, present, satisfied, basically_satisfied,
+                      dissatisfied, rate, verdict
+                    FROM evaluation WHERE state = 'closed' AND (\(condition)) ORDER BY date, position
+                    """), arguments: arguments
         ).map {
             EvaluationLine(
                 id: $0["id"], date: $0["date"], subjectKind: $0["subject_kind"], subject: $0["subject"],
@@ -83,21 +83,23 @@ public struct DepartmentReport: Sendable, Equatable, Codable {
     ) throws
         -> DepartmentReport?
     {
-        guard let name = try String.fetchOne(db, sql: "SELECT name FROM department WHERE code = ?", arguments: [code])
+        guard
+            let name = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT name FROM department WHERE code = ?"), arguments: [code])
         else { return nil }
         let head = try EventRecord.head(db)
         let scorecard = try DepartmentScorecard.compute(db, year: year, asOf: asOf)
         guard let line = scorecard.lines.first(where: { $0.department == code }) else { return nil }
         let suggestions = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT COALESCE(category, '-') AS c, COUNT(*) AS n,
-                  COUNT(CASE WHEN rating = 'satisfied' THEN 1 END) AS s,
-                  COUNT(CASE WHEN rating = 'basically-satisfied' THEN 1 END) AS b,
-                  COUNT(CASE WHEN rating = 'dissatisfied' THEN 1 END) AS d,
-                  COUNT(CASE WHEN rating IS NULL THEN 1 END) AS u
-                FROM suggestion WHERE year = ? AND lead_unit = ? GROUP BY c ORDER BY c = '-', c
-                """, arguments: [year, code]
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(category, '-') AS c, COUNT(*) AS n,
+                      COUNT(CASE WHEN rating = 'satisfied' THEN 1 END) AS s,
+                      COUNT(CASE WHEN rating = 'basically-satisfied' THEN 1 END) AS b,
+                      COUNT(CASE WHEN rating = 'dissatisfied' THEN 1 END) AS d,
+                      COUNT(CASE WHEN rating IS NULL THEN 1 END) AS u
+                    FROM suggestion WHERE year = ? AND lead_unit = ? GROUP BY c ORDER BY c = '-', c
+                    """), arguments: [year, code]
         ).map {
             YearReport.CategoryLine(
                 category: $0["c"], total: $0["n"], satisfied: $0["s"], basicallySatisfied: $0["b"],
@@ -168,20 +170,21 @@ public struct TopicReport: Sendable, Equatable, Codable {
         guard let topic = try TopicRow.find(db, id: id) else { return nil }
         let head = try EventRecord.head(db)
         let timeline = try Row.fetchAll(
-            db, sql: "SELECT type, date, summary FROM topic_timeline WHERE topic_id = ? ORDER BY position",
+            db.cachedStatement(
+                sql: "SELECT type, date, summary FROM topic_timeline WHERE topic_id = ? ORDER BY position"),
             arguments: [id]
         ).map { Step(event: $0["type"], date: $0["date"], summary: $0["summary"]) }
         let inquiries = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT q.id, q.subject, q.date, q.rounds,
-                  (SELECT COUNT(*) FROM item i WHERE i.parent = q.id) AS problems,
-                  (SELECT COUNT(DISTINCT d.department) FROM item_department d JOIN item i ON i.id = d.item_id
-                    WHERE i.parent = q.id) AS departments,
-                  (SELECT AVG(e.rate) FROM evaluation e WHERE e.subject_kind = 'inquiry-round'
-                    AND e.state = 'closed' AND e.inquiry_id = q.id) AS mean_rate
-                FROM inquiry q WHERE q.topic_id = ? ORDER BY q.date, q.id
-                """, arguments: [id]
+            db.cachedStatement(
+                sql: """
+                    SELECT q.id, q.subject, q.date, q.rounds,
+                      (SELECT COUNT(*) FROM item i WHERE i.parent = q.id) AS problems,
+                      (SELECT COUNT(DISTINCT d.department) FROM item_department d JOIN item i ON i.id = d.item_id
+                        WHERE i.parent = q.id) AS departments,
+                      (SELECT AVG(e.rate) FROM evaluation e WHERE e.subject_kind = 'inquiry-round'
+                        AND e.state = 'closed' AND e.inquiry_id = q.id) AS mean_rate
+                    FROM inquiry q WHERE q.topic_id = ? ORDER BY q.date, q.id
+                    """), arguments: [id]
         ).map {
             YearSummary.Inquiry(
                 id: $0["id"], subject: $0["subject"], date: $0["date"], rounds: $0["rounds"],

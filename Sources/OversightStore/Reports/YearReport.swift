@@ -186,7 +186,7 @@ extension YearReport {
     /// Counts per month (1...12) of a query returning (month, count) rows.
     private static func perMonth(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [Int: Int] {
         var counts: [Int: Int] = [:]
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
             counts[row[0] ?? 0] = row[1] ?? 0
         }
         return counts
@@ -228,19 +228,19 @@ extension YearReport {
 
     private static func departmentItems(_ db: Database, year: Int, asOf: String) throws -> [DepartmentItems] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT i.lead_department AS code, COALESCE(d.name, i.lead_department) AS name, COUNT(*) AS total,
-                  COUNT(CASE WHEN i.state = 'open' THEN 1 END) AS open,
-                  COUNT(CASE WHEN i.state = 'assigned' THEN 1 END) AS assigned,
-                  COUNT(CASE WHEN i.state = 'answered' THEN 1 END) AS answered,
-                  COUNT(CASE WHEN i.state = 'accepted' THEN 1 END) AS accepted,
-                  COUNT(CASE WHEN i.state = 'reopened' THEN 1 END) AS reopened,
-                  COUNT(CASE WHEN \(ItemRow.overdueCondition("i")) THEN 1 END) AS overdue
-                FROM item i LEFT JOIN department d ON d.code = i.lead_department
-                WHERE i.year = ? AND i.lead_department IS NOT NULL
-                GROUP BY i.lead_department ORDER BY total DESC, code
-                """, arguments: [asOf, year]
+            db.cachedStatement(
+                sql: """
+                    SELECT i.lead_department AS code, COALESCE(d.name, i.lead_department) AS name, COUNT(*) AS total,
+                      COUNT(CASE WHEN i.state = 'open' THEN 1 END) AS open,
+                      COUNT(CASE WHEN i.state = 'assigned' THEN 1 END) AS assigned,
+                      COUNT(CASE WHEN i.state = 'answered' THEN 1 END) AS answered,
+                      COUNT(CASE WHEN i.state = 'accepted' THEN 1 END) AS accepted,
+                      COUNT(CASE WHEN i.state = 'reopened' THEN 1 END) AS reopened,
+                      COUNT(CASE WHEN \(ItemRow.overdueCondition("i")) THEN 1 END) AS overdue
+                    FROM item i LEFT JOIN department d ON d.code = i.lead_department
+                    WHERE i.year = ? AND i.lead_department IS NOT NULL
+                    GROUP BY i.lead_department ORDER BY total DESC, code
+                    """), arguments: [asOf, year]
         ).map {
             DepartmentItems(
                 department: $0["code"], name: $0["name"], total: $0["total"], open: $0["open"],
@@ -251,24 +251,24 @@ extension YearReport {
 
     private static func aspects(_ db: Database, year: Int) throws -> [AspectLine] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT aspect, COUNT(*) AS n, COUNT(CASE WHEN state = 'accepted' THEN 1 END) AS accepted FROM item WHERE year = ?
-                GROUP BY aspect ORDER BY n DESC, aspect
-                """, arguments: [year]
+            db.cachedStatement(
+                sql: """
+                    SELECT aspect, COUNT(*) AS n, COUNT(CASE WHEN state = 'accepted' THEN 1 END) AS accepted FROM item WHERE year = ?
+                    GROUP BY aspect ORDER BY n DESC, aspect
+                    """), arguments: [year]
         ).map { AspectLine(aspect: $0["aspect"], count: $0["n"], accepted: $0["accepted"]) }
     }
 
     private static func suggestionCategories(_ db: Database, year: Int) throws -> [CategoryLine] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT COALESCE(category, '-') AS c, COUNT(*) AS n,
-                  COUNT(CASE WHEN rating = 'satisfied' THEN 1 END) AS s,
-                  COUNT(CASE WHEN rating = 'basically-satisfied' THEN 1 END) AS b,
-                  COUNT(CASE WHEN rating = 'dissatisfied' THEN 1 END) AS d, COUNT(CASE WHEN rating IS NULL THEN 1 END) AS u
-                FROM suggestion WHERE year = ? GROUP BY c ORDER BY c = '-', c
-                """, arguments: [year]
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(category, '-') AS c, COUNT(*) AS n,
+                      COUNT(CASE WHEN rating = 'satisfied' THEN 1 END) AS s,
+                      COUNT(CASE WHEN rating = 'basically-satisfied' THEN 1 END) AS b,
+                      COUNT(CASE WHEN rating = 'dissatisfied' THEN 1 END) AS d, COUNT(CASE WHEN rating IS NULL THEN 1 END) AS u
+                    FROM suggestion WHERE year = ? GROUP BY c ORDER BY c = '-', c
+                    """), arguments: [year]
         ).map {
             CategoryLine(
                 category: $0["c"], total: $0["n"], satisfied: $0["s"], basicallySatisfied: $0["b"],
@@ -282,15 +282,16 @@ extension YearReport {
         roleOf department: String? = nil
     ) throws -> [ItemLine] {
         let rows = try ItemRow.fetchAll(
-            db, sql: "SELECT \(ItemRow.selection) FROM item WHERE (\(condition)) ORDER BY year, sequence",
+            db.cachedStatement(
+                sql: "SELECT \(ItemRow.selection) FROM item WHERE (\(condition)) ORDER BY year, sequence"),
             arguments: arguments)
         var firstOnTime: [String: Bool] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT a.item_id, a.on_time FROM item_answer a JOIN item ON item.id = a.item_id
-                WHERE (\(condition)) AND a.position = (SELECT MIN(b.position) FROM item_answer b WHERE b.item_id = a.item_id)
-                """, arguments: arguments)
+            db.cachedStatement(
+                sql: """
+                    SELECT a.item_id, a.on_time FROM item_answer a JOIN item ON item.id = a.item_id
+                    WHERE (\(condition)) AND a.position = (SELECT MIN(b.position) FROM item_answer b WHERE b.item_id = a.item_id)
+                    """), arguments: arguments)
         {
             firstOnTime[row[0]] = row[1]
         }
@@ -298,12 +299,12 @@ extension YearReport {
         if let department {
             // Only the roles on the items asked for, each looked up by the primary key (item_id, department).
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT x.item_id, x.role FROM item CROSS JOIN item_department x
-                      ON x.item_id = item.id AND x.department = ?
-                    WHERE (\(condition))
-                    """, arguments: StatementArguments([department]) + arguments)
+                db.cachedStatement(
+                    sql: """
+                        SELECT x.item_id, x.role FROM item CROSS JOIN item_department x
+                          ON x.item_id = item.id AND x.department = ?
+                        WHERE (\(condition))
+                        """), arguments: StatementArguments([department]) + arguments)
             {
                 roles[row[0]] = row[1]
             }
@@ -320,12 +321,12 @@ extension YearReport {
 
     private static func suggestionLines(_ db: Database, year: Int) throws -> [SuggestionLine] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, session, number, title, lead_deputy, lead_unit, "key", state, submitted_on, due_date,
-                  replied_on, category, rating
-                FROM suggestion WHERE year = ? ORDER BY session, number
-                """, arguments: [year]
+            db.cachedStatement(
+                sql: """
+                    SELECT id, session, number, title, lead_deputy, lead_unit, "key", state, submitted_on, due_date,
+                      replied_on, category, rating
+                    FROM suggestion WHERE year = ? ORDER BY session, number
+                    """), arguments: [year]
         ).map {
             SuggestionLine(
                 id: $0["id"], session: $0["session"], number: $0["number"], title: $0["title"],

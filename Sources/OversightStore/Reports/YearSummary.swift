@@ -213,11 +213,13 @@ extension YearSummary {
     }
 
     private static func counts(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [Count] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { Count(key: $0[0] ?? "", count: $0[1]) }
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
+            Count(key: $0[0] ?? "", count: $0[1])
+        }
     }
 
     private static func int(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Int {
-        try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) ?? 0
     }
 
     private static func topics(_ db: Database, year: Int) throws -> Topics {
@@ -232,16 +234,16 @@ extension YearSummary {
 
     private static func inquiries(_ db: Database, year: Int) throws -> Inquiries {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT q.id, q.subject, q.date, q.rounds,
-                  (SELECT COUNT(*) FROM item i WHERE i.parent = q.id AND i.kind = 'problem') AS problems,
-                  (SELECT COUNT(DISTINCT d.department) FROM item_department d JOIN item i ON i.id = d.item_id
-                    WHERE i.parent = q.id AND i.kind = 'problem') AS departments,
-                  (SELECT AVG(e.rate) FROM evaluation e WHERE e.subject_kind = 'inquiry-round'
-                    AND e.state = 'closed' AND e.inquiry_id = q.id) AS mean_rate
-                FROM inquiry q WHERE q.year = ? ORDER BY q.date, q.id
-                """, arguments: [year])
+            db.cachedStatement(
+                sql: """
+                    SELECT q.id, q.subject, q.date, q.rounds,
+                      (SELECT COUNT(*) FROM item i WHERE i.parent = q.id AND i.kind = 'problem') AS problems,
+                      (SELECT COUNT(DISTINCT d.department) FROM item_department d JOIN item i ON i.id = d.item_id
+                        WHERE i.parent = q.id AND i.kind = 'problem') AS departments,
+                      (SELECT AVG(e.rate) FROM evaluation e WHERE e.subject_kind = 'inquiry-round'
+                        AND e.state = 'closed' AND e.inquiry_id = q.id) AS mean_rate
+                    FROM inquiry q WHERE q.year = ? ORDER BY q.date, q.id
+                    """), arguments: [year])
         let list = rows.map { row in
             Inquiry(
                 id: row["id"], subject: row["subject"], date: row["date"], rounds: row["rounds"],
@@ -254,18 +256,18 @@ extension YearSummary {
         let total = try int(db, "SELECT COUNT(*) FROM item WHERE year = ?", [year])
         let accepted = try int(db, "SELECT COUNT(*) FROM item WHERE year = ? AND state = 'accepted'", [year])
         let byKind = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT kind, COUNT(*) AS n, COUNT(DISTINCT parent || char(31) || aspect) AS aspects FROM item WHERE year = ?
-                GROUP BY kind ORDER BY kind
-                """, arguments: [year]
+            db.cachedStatement(
+                sql: """
+                    SELECT kind, COUNT(*) AS n, COUNT(DISTINCT parent || char(31) || aspect) AS aspects FROM item WHERE year = ?
+                    GROUP BY kind ORDER BY kind
+                    """), arguments: [year]
         ).map { KindLine(kind: $0["kind"], count: $0["n"], aspects: $0["aspects"]) }
         let answers = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT COUNT(*) AS n, SUM(a.on_time) AS on_time FROM item_answer a JOIN item i ON i.id = a.item_id
-                WHERE i.year = ?
-                """, arguments: [year])
+            db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) AS n, SUM(a.on_time) AS on_time FROM item_answer a JOIN item i ON i.id = a.item_id
+                    WHERE i.year = ?
+                    """), arguments: [year])
         let answered: Int = answers?["n"] ?? 0
         let onTime: Int = answers?["on_time"] ?? 0
         return Items(
@@ -286,16 +288,16 @@ extension YearSummary {
     private static func evaluations(_ db: Database, year: Int) throws -> Evaluations {
         let closed = "FROM evaluation WHERE year = ? AND state = 'closed'"
         let departments = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT e.subject AS department, COALESCE(d.name, e.subject) AS name, e.rate, e.verdict, e.date
-                FROM evaluation e LEFT JOIN department d ON d.code = e.subject
-                WHERE e.year = ? AND e.state = 'closed' AND e.subject_kind = 'department'
-                  AND e.id = (SELECT x.id FROM evaluation x WHERE x.year = e.year AND x.state = 'closed'
-                    AND x.subject_kind = 'department' AND x.subject = e.subject
-                    ORDER BY x.date DESC, x.position DESC LIMIT 1)
-                ORDER BY e.rate DESC, e.subject
-                """, arguments: [year]
+            db.cachedStatement(
+                sql: """
+                    SELECT e.subject AS department, COALESCE(d.name, e.subject) AS name, e.rate, e.verdict, e.date
+                    FROM evaluation e LEFT JOIN department d ON d.code = e.subject
+                    WHERE e.year = ? AND e.state = 'closed' AND e.subject_kind = 'department'
+                      AND e.id = (SELECT x.id FROM evaluation x WHERE x.year = e.year AND x.state = 'closed'
+                        AND x.subject_kind = 'department' AND x.subject = e.subject
+                        ORDER BY x.date DESC, x.position DESC LIMIT 1)
+                    ORDER BY e.rate DESC, e.subject
+                    """), arguments: [year]
         ).map {
             DepartmentLine(
                 department: $0["department"], name: $0["name"], rate: $0["rate"], verdict: $0["verdict"],
@@ -338,11 +340,11 @@ extension YearSummary {
 
     private static func votes(_ db: Database, year: Int) throws -> Votes {
         let resolutions = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, title, kind, date, for_count, against_count, abstain_count, adopted FROM vote
-                WHERE year = ? AND kind IN ('resolution', 'decision') ORDER BY date, id
-                """, arguments: [year]
+            db.cachedStatement(
+                sql: """
+                    SELECT id, title, kind, date, for_count, against_count, abstain_count, adopted FROM vote
+                    WHERE year = ? AND kind IN ('resolution', 'decision') ORDER BY date, id
+                    """), arguments: [year]
         ).map {
             VoteLine(
                 id: $0["id"], title: $0["title"], kind: $0["kind"], date: $0["date"], votesFor: $0["for_count"],
@@ -361,7 +363,8 @@ extension YearSummary {
 
     private static func stations(_ db: Database, year: Int) throws -> Stations {
         let totals = try Row.fetchOne(
-            db, sql: "SELECT COUNT(*) AS n, SUM(receptions) AS r, SUM(people_received) AS p FROM station")
+            db.cachedStatement(
+                sql: "SELECT COUNT(*) AS n, SUM(receptions) AS r, SUM(people_received) AS p FROM station"))
         return Stations(
             total: totals?["n"] ?? 0, receptions: totals?["r"] ?? 0, peopleReceived: totals?["p"] ?? 0,
             itemsCollected: try int(
