@@ -136,10 +136,11 @@ public struct WriteTransaction {
                     arguments: [
                         position, stream, version, draft.type, draft.data, metaText, recordedAtText, head.hash, hash,
                     ])
-                recorded.append(
-                    RecordedEvent(
-                        position: position, stream: stream, version: version, type: draft.type, data: draft.data,
-                        meta: meta, recordedAt: recordedAtDate, prevHash: head.hash, hash: hash))
+                var event = RecordedEvent(
+                    position: position, stream: stream, version: version, type: draft.type, data: draft.data,
+                    meta: meta, recordedAt: recordedAtDate, prevHash: head.hash, hash: hash)
+                event.payload = draft.payload
+                recorded.append(event)
                 head = LogHead(position: position, hash: hash)
             }
             try runner.apply(recorded, db)

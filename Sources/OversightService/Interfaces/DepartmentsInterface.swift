@@ -50,7 +50,7 @@ struct DepartmentsInterface: VarlinkInterfaceHandler {
     ) throws -> [String: JSONValue] {
         let stream = Department.stream(code)
         let (state, version) = try context.load(stream, initial: Department.initial) { state, event in
-            Department.evolve(state, try Department.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Department.evolve(state, try event.decoded(as: Department.Event.self))
         }
         let events = try Department.decide(command, state, DecisionContext(today: context.today))
         let recorded = try context.append(

@@ -131,7 +131,7 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
         let stream = Evaluation.stream(id)
         let (state, version) = try context.load(stream, initial: Evaluation.initial) { state, event in
             Evaluation.evolve(
-                state, try Evaluation.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+                state, try event.decoded(as: Evaluation.Event.self))
         }
         if case .absent = state, newSubject == nil { throw notFound(id) }
         var command = command
@@ -197,7 +197,7 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
             let events = try context.transaction.events(inStream: inquiry.stream.rawValue)
             var departments: [Int: DepartmentCode] = [:]
             for event in events where event.type == "InquiryRoundRecorded" {
-                let decoded = try Inquiry.Event.decode(eventType: event.type, data: Data(event.data.utf8))
+                let decoded = try event.decoded(as: Inquiry.Event.self)
                 if case .roundRecorded(let round, _, let detail) = decoded { departments[round] = detail.department }
             }
             let evaluated = try Int.fetchAll(
@@ -231,7 +231,7 @@ struct EvaluationsInterface: VarlinkInterfaceHandler {
         _ id: TopicID, _ context: CommandContext
     ) throws -> (state: Topic.State, version: Int64) {
         try context.load(Topic.stream(id), initial: Topic.initial) { state, event in
-            Topic.evolve(state, try Topic.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Topic.evolve(state, try event.decoded(as: Topic.Event.self))
         }
     }
 

@@ -160,7 +160,7 @@ struct InquiriesInterface: VarlinkInterfaceHandler {
     ) throws -> [String: JSONValue] {
         let stream = Inquiry.stream(id)
         let (state, version) = try context.load(stream, initial: Inquiry.initial) { state, event in
-            Inquiry.evolve(state, try Inquiry.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Inquiry.evolve(state, try event.decoded(as: Inquiry.Event.self))
         }
         if case .absent = state, case .schedule = command {
         } else if case .absent = state {

@@ -144,7 +144,7 @@ struct ItemsInterface: VarlinkInterfaceHandler {
     ) throws -> [String: JSONValue] {
         let stream = Item.stream(id)
         let (state, version) = try context.load(stream, initial: Item.initial) { state, event in
-            Item.evolve(state, try Item.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Item.evolve(state, try event.decoded(as: Item.Event.self))
         }
         if case .absent = state, case .add = command {
         } else if case .absent = state {

@@ -107,7 +107,7 @@ struct StationsInterface: VarlinkInterfaceHandler {
     ) throws -> [String: JSONValue] {
         let stream = Station.stream(id)
         let (state, version) = try context.load(stream, initial: Station.initial) { state, event in
-            Station.evolve(state, try Station.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Station.evolve(state, try event.decoded(as: Station.Event.self))
         }
         if case .absent = state, case .register = command {
         } else if case .absent = state {

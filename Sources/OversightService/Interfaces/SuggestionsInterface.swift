@@ -188,7 +188,7 @@ struct SuggestionsInterface: VarlinkInterfaceHandler {
     ) throws -> [String: JSONValue] {
         let stream = id.stream
         let (state, version) = try context.load(stream, initial: Suggestion.initial) { state, event in
-            Suggestion.evolve(state, try Suggestion.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Suggestion.evolve(state, try event.decoded(as: Suggestion.Event.self))
         }
         if case .absent = state, case .submit = command {
         } else if case .absent = state {
@@ -227,7 +227,7 @@ struct SuggestionsInterface: VarlinkInterfaceHandler {
     ) throws -> (state: SuggestionCategories.State, version: Int64) {
         try context.load(SuggestionCategories.stream(name), initial: SuggestionCategories.initial) { state, event in
             SuggestionCategories.evolve(
-                state, try SuggestionCategories.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+                state, try event.decoded(as: SuggestionCategories.Event.self))
         }
     }
 

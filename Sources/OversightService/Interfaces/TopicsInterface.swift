@@ -124,7 +124,7 @@ struct TopicsInterface: VarlinkInterfaceHandler {
     ) throws -> [String: JSONValue] {
         let stream = Topic.stream(id)
         let (state, version) = try context.load(stream, initial: Topic.initial) { state, event in
-            Topic.evolve(state, try Topic.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Topic.evolve(state, try event.decoded(as: Topic.Event.self))
         }
         if case .absent = state, case .plan = command {
         } else if case .absent = state {

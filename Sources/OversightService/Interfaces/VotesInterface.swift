@@ -97,7 +97,7 @@ struct VotesInterface: VarlinkInterfaceHandler {
         let id = VoteID(year: year, sequence: try VoteRow.nextSequence(db, year: year))
         let stream = Vote.stream(id)
         let (state, version) = try context.load(stream, initial: Vote.initial) { state, event in
-            Vote.evolve(state, try Vote.Event.decode(eventType: event.type, data: Data(event.data.utf8)))
+            Vote.evolve(state, try event.decoded(as: Vote.Event.self))
         }
         let events = try Vote.decide(command(id), state, DecisionContext(today: context.today))
         let recorded = try context.append(

@@ -112,7 +112,9 @@ struct CommandContext {
         _ events: [some EventCoding], to stream: StreamID, expectedVersion: ExpectedVersion
     ) throws -> [RecordedEvent] {
         let drafts = try events.map {
-            EventDraft(type: $0.eventType, data: String(decoding: try $0.encodedData(), as: UTF8.self))
+            EventDraft(
+                type: $0.eventType, data: String(decoding: try $0.encodedData(), as: UTF8.self),
+                payload: AppendedPayload($0))
         }
         let recorded = try transaction.append(
             drafts, to: stream.rawValue, expectedVersion: expectedVersion, meta: metadata, recordedAt: now

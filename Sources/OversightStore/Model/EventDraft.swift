@@ -6,10 +6,18 @@ public struct EventDraft: Sendable, Equatable {
     public var type: String
     /// The event payload as JSON text.
     public var data: String
+    /// The typed event `data` was encoded from, if the caller has it (see ``AppendedPayload``).
+    public var payload: AppendedPayload?
 
-    /// Creates an event to append.
-    public init(type: String, data: String) {
+    /// Creates an event to append; `payload`, when given, must be the event `data` was encoded from.
+    public init(type: String, data: String, payload: AppendedPayload? = nil) {
         self.type = type
         self.data = data
+        self.payload = payload
+    }
+
+    /// Equal when the type and data are; the payload is not compared (it is a copy of `data`, when present).
+    public static func == (lhs: EventDraft, rhs: EventDraft) -> Bool {
+        lhs.type == rhs.type && lhs.data == rhs.data
     }
 }

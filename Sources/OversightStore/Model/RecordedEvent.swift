@@ -25,6 +25,19 @@ public struct RecordedEvent: Sendable, Equatable, Codable {
     public var prevHash: Data
     /// The SHA-256 hash of this event, chained to `prevHash`.
     public var hash: Data
+    /// The typed event, while the append that recorded it holds it (never stored, encoded or compared).
+    public var payload: AppendedPayload? = nil
+
+    private enum CodingKeys: String, CodingKey {
+        case position, stream, version, type, data, meta, recordedAt, prevHash, hash
+    }
+
+    /// Equal when every stored column is; the payload is not compared (it is a copy of `data`, when present).
+    public static func == (lhs: RecordedEvent, rhs: RecordedEvent) -> Bool {
+        lhs.position == rhs.position && lhs.stream == rhs.stream && lhs.version == rhs.version
+            && lhs.type == rhs.type && lhs.data == rhs.data && lhs.meta == rhs.meta && lhs.recordedAt == rhs.recordedAt
+            && lhs.prevHash == rhs.prevHash && lhs.hash == rhs.hash
+    }
 
     /// Creates a recorded event; the store builds these, tests and other backends may too.
     public init(

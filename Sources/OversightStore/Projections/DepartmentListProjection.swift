@@ -28,7 +28,7 @@ public struct DepartmentListProjection: Projection {
 
     public func apply(_ event: RecordedEvent, _ db: Database) throws {
         guard event.type.hasPrefix("Department") else { return }
-        switch try Department.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
+        switch try event.decoded(as: Department.Event.self) {
         case .added(let code, let name):
             try db.executeCached(
                 sql: "INSERT INTO department (code, name, position) VALUES (?, ?, ?)",

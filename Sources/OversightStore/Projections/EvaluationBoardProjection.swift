@@ -64,7 +64,7 @@ public struct EvaluationBoardProjection: Projection {
     public func apply(_ event: RecordedEvent, _ db: Database) throws {
         guard event.type.hasPrefix("Evaluation") else { return }
         let id = String(event.stream.dropFirst("evaluation-".count))
-        switch try Evaluation.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
+        switch try event.decoded(as: Evaluation.Event.self) {
         case .recorded(let evaluationID, let record, let verdict):
             try insert(
                 id: evaluationID, subject: record.subject, date: record.date, tally: record.tally, rule: record.rule,

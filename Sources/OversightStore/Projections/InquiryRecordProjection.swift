@@ -64,7 +64,7 @@ public struct InquiryRecordProjection: Projection {
     public func apply(_ event: RecordedEvent, _ db: Database) throws {
         guard event.type.hasPrefix("Inquiry") else { return }
         let id = String(event.stream.dropFirst("inquiry-".count))
-        switch try Inquiry.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
+        switch try event.decoded(as: Inquiry.Event.self) {
         case .scheduled(let inquiryID, let schedule):
             try db.executeCached(
                 sql: """

@@ -97,7 +97,7 @@ public struct ItemBoardProjection: Projection {
     public func apply(_ event: RecordedEvent, _ db: Database) throws {
         guard Self.types.contains(event.type) else { return }
         let id = String(event.stream.dropFirst("item-".count))
-        let decoded = try Item.Event.decode(eventType: event.type, data: Data(event.data.utf8))
+        let decoded = try event.decoded(as: Item.Event.self)
         let date: LocalDate
         switch decoded {
         case .added(let itemID, let draft):

@@ -55,7 +55,7 @@ public struct StationListProjection: Projection {
         let prefix = RecordKinds.Station.streamCategory + "-"
         guard event.stream.hasPrefix(prefix) else { return }
         let id = String(event.stream.dropFirst(prefix.count))
-        switch try Station.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
+        switch try event.decoded(as: Station.Event.self) {
         case .registered(let stationID, let registration):
             try db.executeCached(
                 sql: """

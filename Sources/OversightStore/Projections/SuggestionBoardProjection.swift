@@ -126,7 +126,7 @@ public struct SuggestionBoardProjection: Projection {
         }
         guard event.stream.hasPrefix("suggestion-"), Suggestion.Event.eventTypes.contains(event.type) else { return }
         let id = String(event.stream.dropFirst("suggestion-".count))
-        let decoded = try Suggestion.Event.decode(eventType: event.type, data: Data(event.data.utf8))
+        let decoded = try event.decoded(as: Suggestion.Event.self)
         let date: LocalDate
         switch decoded {
         case .submitted(let suggestionID, let s):
@@ -246,7 +246,7 @@ public struct SuggestionBoardProjection: Projection {
     }
 
     private func applyCategories(_ event: RecordedEvent, _ db: Database) throws {
-        let decoded = try SuggestionCategories.Event.decode(eventType: event.type, data: Data(event.data.utf8))
+        let decoded = try event.decoded(as: SuggestionCategories.Event.self)
         switch decoded {
         case .defined(let list):
             // Sorted keys: a rebuild must write the same bytes as the live projection.

@@ -58,7 +58,7 @@ public struct TopicBoardProjection: Projection {
     public func apply(_ event: RecordedEvent, _ db: Database) throws {
         guard event.type.hasPrefix("Topic") else { return }
         let id = String(event.stream.dropFirst("topic-".count))
-        let decoded = try Topic.Event.decode(eventType: event.type, data: Data(event.data.utf8))
+        let decoded = try event.decoded(as: Topic.Event.self)
         let date: LocalDate?
         var lastActivitySet = false
         switch decoded {

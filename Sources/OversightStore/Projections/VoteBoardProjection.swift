@@ -61,7 +61,7 @@ public struct VoteBoardProjection: Projection {
 
     public func apply(_ event: RecordedEvent, _ db: Database) throws {
         guard event.stream.hasPrefix(RecordKinds.Vote.streamCategory + "-") else { return }
-        switch try Vote.Event.decode(eventType: event.type, data: Data(event.data.utf8)) {
+        switch try event.decoded(as: Vote.Event.self) {
         case .recorded(let id, let resolution, let adopted):
             try db.executeCached(
                 sql: """
