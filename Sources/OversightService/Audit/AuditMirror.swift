@@ -132,7 +132,7 @@ final class AuditMirror: Sendable {
         object["uid"] = event.meta.uid.map(JSONValue.int)
         object["commandId"] = event.meta.commandID.map(JSONValue.string)
         let data =
-            event.data.contains(where: { $0 == "\n" || $0 == "\r" })
+            event.data.utf8.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
             ? ((try? JSONValue.parse(event.data))?.jsonString ?? "null") : event.data
         var text = JSONValue.object(object).jsonString
         text.removeLast()  // the closing brace
