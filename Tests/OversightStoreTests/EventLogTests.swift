@@ -148,6 +148,42 @@ struct EventLogTests {
         }
     }
 
+    @Test func `a savepoint that cannot be rolled back refuses the whole batch instead of committing it`() throws {
+        struct CommandFailed: Error {}
+        try withTemporaryDatabase { path in
+            let log = try openLog(path)
+            var caught: (any Error)?
+            do {
+                try log.write { tx throws in
+                    _ = try tx.append(
+                        [EventDraft(type: "A", data: "{}")], to: "first", expectedVersion: .any, meta: aliceMeta,
+                        recordedAt: fixedDate)
+                    // The failing command releases the savepoint itself, so ROLLBACK TO finds none: what it
+                    // wrote after that cannot be undone, and the batch must not commit (the error is caught here,
+                    // as the writer catches a command's failure and goes on with the batch).
+                    #expect(throws: CommandFailed.self) {
+                        try tx.savepoint {
+                            try tx.db.execute(sql: "RELEASE SAVEPOINT oversight")
+                            _ = try tx.append(
+                                [EventDraft(type: "B", data: "{}")], to: "second", expectedVersion: .any,
+                                meta: aliceMeta, recordedAt: fixedDate)
+                            throw CommandFailed()
+                        }
+                    }
+                }
+            } catch {
+                caught = error
+            }
+            let error = try #require(caught)
+            #expect("\(error)".contains("no such savepoint"), "\(error)")
+            #expect(try log.head().position == 0, "neither the command before nor the failed one is committed")
+            // The log is usable at once.
+            try append(log, ["A"], to: "first")
+            #expect(try log.events(after: 0, limit: 10).map(\.stream) == ["first"])
+            #expect(try log.verifyChain().isIntact)
+        }
+    }
+
     @Test func `an error thrown out of write rolls back everything it wrote`() throws {
         struct Boom: Error {}
         try withTemporaryDatabase { path in
