@@ -26,6 +26,17 @@ struct TimestampTests {
         #expect(Timestamp.parse(text) == nil)
     }
 
+    @Test func `random instants of the storable range format to text that parses back to them`() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let milliseconds = Int64.random(
+                in: Timestamp.minimumMilliseconds...Timestamp.maximumMilliseconds, using: &generator)
+            let text = Timestamp.format(milliseconds: milliseconds)
+            #expect(text.utf8.count == 24)
+            #expect(Timestamp.parse(text) == milliseconds, "\(milliseconds) → \(text)")
+        }
+    }
+
     @Test func `dates are truncated to the millisecond and round-trip exactly`() {
         #expect(Timestamp.milliseconds(of: Date(timeIntervalSince1970: 1_724_034_600.123_9)) == 1_724_034_600_123)
         #expect(Timestamp.milliseconds(of: Date(timeIntervalSince1970: -0.000_5)) == -1)

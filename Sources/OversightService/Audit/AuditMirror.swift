@@ -118,25 +118,26 @@ final class AuditMirror: Sendable {
         }
     }
 
-    /// One event as a mirror line.
+    /// One event as a mirror line: a JSON object with its keys in sorted order, then `data` last.
     ///
-    /// The stored `data` text is inserted verbatim (it is JSON without line breaks);
-    /// anything else is encoded by the varlink JSON serializer.
+    /// The stored `data` text is inserted verbatim (it is JSON without line breaks; one that has any is
+    /// re-serialized); strings go through the varlink JSON serializer. Written directly, in the order
+    /// `JSONValue` sorts the keys, since every committed event goes through here.
     static func line(_ event: RecordedEvent) -> String {
-        var object: [String: JSONValue] = [
-            "position": .int(event.position), "recordedAt": .string(Timestamp.format(event.recordedAt)),
-            "stream": .string(event.stream), "version": .int(event.version), "type": .string(event.type),
-            "actor": .string(event.meta.actor), "prevHash": .string(event.prevHash.hex),
-            "hash": .string(event.hash.hex),
-        ]
-        object["uid"] = event.meta.uid.map(JSONValue.int)
-        object["commandId"] = event.meta.commandID.map(JSONValue.string)
         let data =
             event.data.utf8.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
             ? ((try? JSONValue.parse(event.data))?.jsonString ?? "null") : event.data
-        var text = JSONValue.object(object).jsonString
-        text.removeLast()  // the closing brace
-        return text + ",\"data\":" + data + "}"
+        var text = "{\"actor\":" + JSONValue.string(event.meta.actor).jsonString
+        if let commandID = event.meta.commandID {
+            text += ",\"commandId\":" + JSONValue.string(commandID).jsonString
+        }
+        text += ",\"hash\":\"" + event.hash.hex + "\",\"position\":" + String(event.position)
+        text += ",\"prevHash\":\"" + event.prevHash.hex + "\",\"recordedAt\":\"" + Timestamp.format(event.recordedAt)
+        text += "\",\"stream\":" + JSONValue.string(event.stream).jsonString
+        text += ",\"type\":" + JSONValue.string(event.type).jsonString
+        if let uid = event.meta.uid { text += ",\"uid\":" + String(uid) }
+        text += ",\"version\":" + String(event.version) + ",\"data\":" + data + "}"
+        return text
     }
 
     /// Cuts a partial last line, and checks the last complete line against the log.
