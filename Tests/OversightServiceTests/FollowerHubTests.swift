@@ -122,6 +122,22 @@ private final class LogFixture {
         hub.committed(upTo: try log.head().position)
     }
 
+    /// Appends `count` events in one commit, like ``append(_:streamPrefix:padding:recordedAt:type:)``, and hands
+    /// the hub the committed events, as the daemon's writer does.
+    func appendDelivering(_ count: Int, streamPrefix: String = "probe-") throws {
+        let events = try log.write { transaction in
+            var events: [RecordedEvent] = []
+            for _ in 0..<count {
+                let position = try transaction.head().position + 1
+                events += try transaction.append(
+                    [EventDraft(type: "Probe", data: #"{"n":\#(position)}"#)], to: "\(streamPrefix)\(position)",
+                    expectedVersion: .noStream, meta: EventMetadata(actor: "clerk"), recordedAt: Date())
+            }
+            return events
+        }
+        hub.committed(events)
+    }
+
     func shutdown() async throws {
         hub.stop()
         await server.shutdown(gracePeriod: .seconds(1))
@@ -238,6 +254,58 @@ struct FollowerHubFilterTests {
         #expect(positions == Array(1...Int64(total)))
         #expect(replies.allSatisfy { $0["continues"]?.boolValue == true })
         #expect(fixture.counting.eventsRead.load(ordering: .relaxed) == total)
+        try await fixture.shutdown()
+    }
+
+    @Test func `a follower at the head gets each commit's events from the writer, without reading the log`()
+        async throws
+    {
+        let fixture = try await LogFixture(pageSize: 10)
+        try fixture.append(2)
+        let client = try await VarlinkClient.connect(unixSocketPath: fixture.socket)
+        var events: [JSONValue] = []
+        var readBeforeLive = 0
+        for try await reply in client.callMore("org.oversight.log.Follow", ["after": 0]) {
+            events.append(try #require(reply["event"]))
+            if events.count == 2 {
+                // Caught up from the log; the hub is idle at the head once its position reaches it.
+                for _ in 0..<1_000 where fixture.hub.positions != [2] { try await Task.sleep(for: .milliseconds(5)) }
+                readBeforeLive = fixture.counting.eventsRead.load(ordering: .relaxed)
+                try fixture.appendDelivering(3)
+            }
+            if events.count == 5 {
+                // Commits in quick succession: a follower still busy with one catches up on the rest from the log.
+                for _ in 0..<20 { try fixture.appendDelivering(2, streamPrefix: "more-") }
+            }
+            if events.count == 45 { break }
+        }
+        #expect(events.compactMap { $0["position"]?.intValue } == Array(1...45).map(Int64.init))
+        #expect(events[2]["stream"]?.stringValue == "probe-3")
+        #expect(events[2]["data"]?["n"]?.intValue == 3)
+        #expect(readBeforeLive == 2)
+        #expect(fixture.counting.eventsRead.load(ordering: .relaxed) < 45, "later commits came from the writer")
+        await client.close()
+        try await fixture.shutdown()
+    }
+
+    @Test func `a filtered follower at the head is handed only its matching events, and moves past the rest`()
+        async throws
+    {
+        let fixture = try await LogFixture()
+        let client = try await VarlinkClient.connect(unixSocketPath: fixture.socket)
+        var positions: [Int64] = []
+        let replies = client.callMore("org.oversight.log.Follow", ["after": 0, "stream": ["topic-*"]])
+        for _ in 0..<1_000 where fixture.hub.positions != [0] { try await Task.sleep(for: .milliseconds(5)) }
+        try fixture.appendDelivering(2, streamPrefix: "item-")
+        try fixture.appendDelivering(2, streamPrefix: "topic-")
+        for try await reply in replies {
+            positions.append(reply["event"]?["position"]?.intValue ?? -1)
+            if positions.count == 2 { break }
+        }
+        #expect(positions == [3, 4])
+        for _ in 0..<1_000 where fixture.hub.positions != [4] { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(fixture.hub.positions == [4])
+        await client.close()
         try await fixture.shutdown()
     }
 

@@ -172,8 +172,8 @@ public final class OversightDaemon: Service, Sendable {
                 log: log, clock: .live(timeZone: configuration.timeZone), logger: logger,
                 onCommit: { events in
                     mirror?.append(events)
+                    hub.committed(events)
                     if let last = events.last {
-                        hub.committed(upTo: last.position)
                         signing.withLock { $0 }?.committed(head: last.position)
                     }
                 }

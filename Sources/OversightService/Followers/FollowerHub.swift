@@ -112,6 +112,56 @@ final class FollowerHub: Sendable {
         for id in idle { schedule(id) }
     }
 
+    /// Hands a commit's events (contiguous, in log order) to every idle follower that has read up to just before
+    /// them, without reading the log again, and wakes the other idle followers to catch up from the log.
+    ///
+    /// The direct path is taken only when it gives what a catch-up would: the follower's first read (its cursor
+    /// check) is done, it has no `until` (whose end a catch-up decides), and the commit fits in one page.
+    func committed(_ events: [RecordedEvent]) {
+        guard let first = events.first, let last = events.last else { return }
+        var direct: [(id: UInt64, follower: Follower, events: [RecordedEvent])] = []
+        let idle = state.withLock { state -> [UInt64] in
+            state.head = max(state.head, last.position)
+            var idle: [UInt64] = []
+            for (id, follower) in state.followers where !follower.busy && follower.scanned < last.position {
+                guard follower.scanned == first.position - 1, follower.cursorHash == nil,
+                    follower.filter.untilDate == nil, events.count <= pageSize
+                else {
+                    idle.append(id)
+                    continue
+                }
+                state.followers[id]?.busy = true
+                direct.append((id, follower, events.filter(follower.filter.matches)))
+            }
+            return idle
+        }
+        for id in idle { schedule(id) }
+        for (id, follower, matching) in direct {
+            queue.async { [self] in
+                deliver(matching, through: last.position, to: id, follower)
+            }
+        }
+    }
+
+    /// Sends a commit's matching events to a busy follower, moves its position past the commit, and lets it go
+    /// idle once the last one is written (it then catches up if more was committed meanwhile).
+    private func deliver(_ events: [RecordedEvent], through position: Int64, to id: UInt64, _ follower: Follower) {
+        let responder = follower.responder
+        guard !responder.isCancelled else { return }
+        for event in events.dropLast() {
+            responder.send(["event": encode(event)])
+        }
+        // Moved only after the events are handed over, as in a catch-up.
+        state.withLock { $0.followers[id]?.scanned = position }
+        if let last = events.last {
+            responder.send(["event": encode(last)]) { [self] in
+                queue.async { self.goIdle(id, filter: follower.filter) }
+            }
+        } else {
+            goIdle(id, filter: follower.filter)
+        }
+    }
+
     /// Ends every follow stream with `ServiceStopping` (naming where to resume) and refuses new ones.
     func stop() {
         let followers = state.withLock { state -> [Follower] in
