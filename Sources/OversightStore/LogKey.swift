@@ -8,4 +8,6 @@ enum LogKey {
     static let path = "ov.path"
     /// The schema version of the database.
     static let schemaVersion = "ov.schema.version"
+    /// The error that failed an operation.
+    static let error = "ov.error"
 }

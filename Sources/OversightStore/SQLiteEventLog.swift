@@ -15,6 +15,8 @@ public final class SQLiteEventLog: EventLog {
     public let path: String
     let pool: DatabasePool
     let runner: ProjectionRunner
+    /// Copies the WAL back into the database off the writer, after each commit.
+    let walCheckpointer: WALCheckpointer
     let logger: Logger
 
     /// The pool, for read-model queries; its reads never wait for writes.
@@ -45,9 +47,13 @@ public final class SQLiteEventLog: EventLog {
         }
         // DatabasePool sets synchronous=NORMAL when it enables WAL; an acknowledged command must survive power
         // loss, so every commit of the writer connection is fsync'd.
+        // The WAL is copied back by `walCheckpointer`, off the writer; the writer's own automatic checkpoint stays
+        // as a far-away bound.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.fallbackPages)")
         }
+        walCheckpointer = try WALCheckpointer(path: path, logger: logger)
         let migrator = Migrations.makeMigrator()
         try pool.read { db in try Migrations.checkNotTooNew(db, migrator: migrator) }
         try migrator.migrate(pool)
@@ -69,13 +75,15 @@ public final class SQLiteEventLog: EventLog {
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         let storageFailures = StorageFailureRecorder()
         do {
-            return try pool.write { db in
+            let result = try pool.write { db in
                 let transaction = WriteTransaction(db: db, runner: runner, storageFailures: storageFailures)
                 let result = try body(transaction)
                 if let notUndone = storageFailures.notUndone { throw notUndone }
                 try transaction.finish()
                 return result
             }
+            walCheckpointer.request()
+            return result
         } catch {
             throw storageFailures.translate(error)
         }
