@@ -182,8 +182,10 @@ extension SQLiteEventLog {
         return [first, try result.get()]
     }
 
-    /// Splits the projections in two groups of about equal cost (the most costly first, each to the cheaper
-    /// group); the first group holds the most costly projection. Each group keeps the registration order.
+    /// Splits the projections in two groups of about equal cost.
+    ///
+    /// The most costly go first, each to the cheaper group; the first group holds the most costly projection, and
+    /// each group keeps the registration order. The second is empty when it would get less than a tenth.
     private static func split(
         _ selected: [any Projection], costs: [UInt64]
     ) -> (kept: [any Projection], handed: [any Projection]) {
