@@ -39,10 +39,12 @@ struct ProjectionRunner: Sendable {
 
     /// At open: rebuilds projections whose checkpoint is missing or outdated, and catches up the others.
     ///
-    /// The projections to rebuild are replayed together, in one pass over the log.
+    /// The projections to rebuild are replayed together, in one pass over the log; so are the projections behind
+    /// the head from the same checkpoint.
     func prepare(_ db: Database, logger: Logger) throws {
         let head = try EventRecord.head(db)
         var outdated: [any Projection] = []
+        var behind: [Int64: [any Projection]] = [:]
         for projection in projections {
             let checkpoint = try Row.fetchOne(
                 db, sql: "SELECT version, position FROM projection_checkpoint WHERE name = ?",
@@ -52,13 +54,19 @@ struct ProjectionRunner: Sendable {
             if let storedVersion, let storedPosition, storedVersion == projection.version {
                 try projection.createTables(db)
                 if storedPosition < head.position {
-                    try replay([projection], after: storedPosition, db)
-                    logger.info(
-                        "Projection caught up",
-                        metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
+                    behind[storedPosition, default: []].append(projection)
                 }
             } else {
                 outdated.append(projection)
+            }
+        }
+        for position in behind.keys.sorted() {
+            let group = behind[position] ?? []
+            try replay(group, after: position, db)
+            for projection in group {
+                logger.info(
+                    "Projection caught up",
+                    metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
             }
         }
         try rebuild(outdated, db)
