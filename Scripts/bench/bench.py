@@ -45,6 +45,13 @@ def varlink_call(path, method, parameters=None, timeout=600):
     return reply.get("parameters", {})
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of a process so far, in seconds (all its threads)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -299,6 +306,59 @@ class Bench:
         self.results["seconds"] = time.time() - started
         self.print_table()
 
+    def run_rebuilds(self, sizes):
+        """Only the rebuild figures: seed, then for each log size grow the log and time `admin.Rebuild`.
+
+        With `--base-bin`, the daemon of that directory (an older build) is timed on the same state directory in the
+        same run, alternating with this build (old first, then new, each repetition), so both sides see the same
+        machine load. Each repetition starts the daemon, times one rebuild, checks the chain, and stops it.
+        """
+        started = time.time()
+        sides = [("new", self.bin)]
+        if self.arguments.base_bin:
+            sides.insert(0, ("old", self.arguments.base_bin))
+        log(f"rebuilds only at {', '.join(f'{size:,}' for size in sizes)} events; {self.reps} repetitions; "
+            f"sides {', '.join(f'{name}={path}' for name, path in sides)}")
+        directory = os.path.join(self.arguments.work, "d")
+        # A work directory kept from an earlier run (--keep) is reused: its log is only grown to the sizes.
+        fresh = not os.path.exists(os.path.join(directory, "state", "oversight.sqlite"))
+        daemon = Daemon(os.path.join(self.bin, "oversightd"), directory)
+        daemon.start()
+        if fresh:
+            self.results["seed"] = self.load("seed", "--socket", daemon.socket)
+        daemon.stop()
+        for size in sizes:
+            self.fill(daemon, size)
+            head = daemon.head()
+            daemon.stop()
+            values = {name: [] for name, _ in sides}
+            cpu_values = {}
+            for index in range(self.reps):
+                for name, path in sides:
+                    side = Daemon(os.path.join(path, "oversightd"), directory)
+                    side.start()
+                    cpu = cpu_seconds(side.process.pid)
+                    begun = time.perf_counter()
+                    varlink_call(side.socket, "org.oversight.admin.Rebuild", {}, timeout=3600)
+                    values[name].append(time.perf_counter() - begun)
+                    cpu_values.setdefault(name, []).append(cpu_seconds(side.process.pid) - cpu)
+                    log(f"rebuild {name} at {head:,} #{index + 1}: {values[name][-1]:.3f} s "
+                        f"(CPU {cpu_values[name][-1]:.3f} s)")
+                    if index == 0:
+                        verification = varlink_call(side.socket, "org.oversight.log.Verify", timeout=3600)
+                        if not verification.get("intact"):
+                            raise RuntimeError(f"the hash chain does not verify: {verification}")
+                    side.stop()
+            for name, _ in sides:
+                self.results[f"rebuild-{name}-{head}"] = values[name]
+                self.results[f"rebuild-cpu-{name}-{head}"] = cpu_values[name]
+                self.row(f"rebuild every read model ({head:,} events, Admin.Rebuild), {name}", "≤ 10 s at 1,000,000",
+                         values[name], "s", statistics.median(values[name]) <= 10 if head >= 1_000_000 else None, 2)
+                self.row(f"  … CPU time of oversightd (user + system), {name}", "reference", cpu_values[name], "s",
+                         None, 2)
+        self.results["seconds"] = time.time() - started
+        self.print_table()
+
     def run(self):
         started = time.time()
         log(f"work directory {self.arguments.work}; {self.reps} repetitions of {self.seconds} s")
@@ -452,9 +512,15 @@ def main():
     parser.add_argument("--output", help="write the results as JSON to this file")
     parser.add_argument("--queries-only", metavar="SIZES",
                         help="only the query figures, at these comma-separated log sizes (e.g. 100000,2000000)")
+    parser.add_argument("--rebuild-only", metavar="SIZES",
+                        help="only the rebuild figures, at these comma-separated log sizes (e.g. 300000,1000000)")
+    parser.add_argument("--base-bin", metavar="DIR",
+                        help="with --rebuild-only: also time the oversightd in DIR (an older build), alternating")
     arguments = parser.parse_args()
     log(f"machine: {json.dumps(machine())}")
-    if arguments.queries_only:
+    if arguments.rebuild_only:
+        Bench(arguments).run_rebuilds([int(size) for size in arguments.rebuild_only.split(",")])
+    elif arguments.queries_only:
         Bench(arguments).run_queries([int(size) for size in arguments.queries_only.split(",")])
     else:
         Bench(arguments).run()

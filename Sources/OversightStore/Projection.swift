@@ -15,6 +15,10 @@ public protocol Projection: Sendable {
     /// The version of the projection's logic and tables; bump it to force a rebuild at the next open.
     var version: Int { get }
     /// Creates the projection's tables and indexes; must be idempotent (`CREATE TABLE IF NOT EXISTS`).
+    ///
+    /// A rebuild calls it, drops the non-unique indexes it made, replays the log, and calls it again to make them:
+    /// `apply` must not need a non-unique index other than for speed (its lookups go by primary key or a unique
+    /// index, which stay).
     func createTables(_ db: Database) throws
     /// Drops the projection's tables (`DROP TABLE IF EXISTS`).
     func dropTables(_ db: Database) throws

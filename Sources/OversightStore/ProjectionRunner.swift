@@ -39,10 +39,12 @@ struct ProjectionRunner: Sendable {
 
     /// At open: rebuilds projections whose checkpoint is missing or outdated, and catches up the others.
     ///
-    /// The projections to rebuild are replayed together, in one pass over the log.
+    /// The projections to rebuild are replayed together, in one pass over the log; so are the projections behind
+    /// the head from the same checkpoint.
     func prepare(_ db: Database, logger: Logger) throws {
         let head = try EventRecord.head(db)
         var outdated: [any Projection] = []
+        var behind: [Int64: [any Projection]] = [:]
         for projection in projections {
             let checkpoint = try Row.fetchOne(
                 db, sql: "SELECT version, position FROM projection_checkpoint WHERE name = ?",
@@ -52,13 +54,19 @@ struct ProjectionRunner: Sendable {
             if let storedVersion, let storedPosition, storedVersion == projection.version {
                 try projection.createTables(db)
                 if storedPosition < head.position {
-                    try replay([projection], after: storedPosition, db)
-                    logger.info(
-                        "Projection caught up",
-                        metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
+                    behind[storedPosition, default: []].append(projection)
                 }
             } else {
                 outdated.append(projection)
+            }
+        }
+        for position in behind.keys.sorted() {
+            let group = behind[position] ?? []
+            try replay(group, after: position, db)
+            for projection in group {
+                logger.info(
+                    "Projection caught up",
+                    metadata: [LogKey.projection: "\(projection.name)", LogKey.position: "\(head.position)"])
             }
         }
         try rebuild(outdated, db)
@@ -145,40 +153,126 @@ struct ProjectionRunner: Sendable {
     private func rebuild(_ selected: [any Projection], _ db: Database) throws {
         for projection in selected {
             try projection.dropTables(db)
-            try projection.createTables(db)
         }
-        try replay(selected, after: 0, db)
+        let last = try Self.replayIntoEmptyTables(selected, after: 0, db)
+        try recordCheckpoints(selected, at: last, db)
     }
 
-    /// Applies the events after `position` to the projections, in batches, then records their checkpoints.
+    /// Creates the projections' (missing) tables in `main` and replays the events after `position` of the
+    /// `event` table in `schema` into them; the non-unique indexes are built after the replay.
     ///
-    /// One pass over the log: each event is read and decoded once and applied to every projection in turn, in
-    /// registration order. Each projection reads and writes only its own tables, so this gives the same tables
-    /// as replaying them one after the other.
+    /// The tables must be absent or empty (see ``prepareEmptyTables(_:_:)``).
+    ///
+    /// - Returns: The position of the last event applied (`position` when there is none).
+    static func replayIntoEmptyTables(
+        _ selected: [any Projection], after position: Int64, eventsIn schema: String = "main", _ db: Database
+    ) throws -> Int64 {
+        try prepareEmptyTables(selected, db)
+        let last = try replay(selected, after: position, eventsIn: schema, db)
+        try finishTables(selected, db)
+        return last
+    }
+
+    /// Creates the projections' (missing, or empty) tables in `main` for a replay, without their non-unique
+    /// indexes; ``finishTables(_:_:)`` makes those after the replay.
+    ///
+    /// A replay into empty tables need not maintain the secondary indexes row by row: they are dropped once
+    /// `createTables` has made them, and made again (by a second, idempotent `createTables`) once every event is
+    /// applied, so the tables end up with the same indexes (names, columns, SQL) as `createTables` gives. Indexes
+    /// that enforce something (primary keys, `UNIQUE`) stay during the replay, so `apply` fails or ignores exactly
+    /// where it would on the live tables; `apply` must not depend on the non-unique ones other than for speed
+    /// (see ``Projection``).
+    static func prepareEmptyTables(_ selected: [any Projection], _ db: Database) throws {
+        var deferred: [String] = []
+        for projection in selected {
+            try projection.createTables(db)
+            for table in try tableNames(of: projection) {
+                deferred += try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT name FROM main.pragma_index_list(?) WHERE origin = 'c' AND "unique" = 0 ORDER BY name
+                        """,
+                    arguments: [table])
+            }
+        }
+        for index in deferred {
+            try db.execute(sql: "DROP INDEX main.\(index.quotedDatabaseIdentifier)")
+        }
+    }
+
+    /// Makes the indexes ``prepareEmptyTables(_:_:)`` left out, once the tables are filled.
+    static func finishTables(_ selected: [any Projection], _ db: Database) throws {
+        for projection in selected {
+            try projection.createTables(db)
+        }
+    }
+
+    /// Applies the events after `position` to the projections, then records their checkpoints.
     func replay(_ selected: [any Projection], after position: Int64, _ db: Database) throws {
         guard !selected.isEmpty else { return }
+        let last = try Self.replay(selected, after: position, db)
+        try recordCheckpoints(selected, at: last, db)
+    }
+
+    /// Applies the events after `position` of the `event` table in `schema` (the log: `main`, or the log
+    /// attached to a scratch database) to the projections' tables, without recording checkpoints.
+    ///
+    /// One pass over the log, with one statement and a cursor: each event is read and decoded once and applied to
+    /// every projection in turn, in registration order. Each projection reads and writes only its own tables, so
+    /// this gives the same tables as replaying them one after the other. The projections' writes to other tables
+    /// do not disturb the cursor over `event`.
+    ///
+    /// - Parameters:
+    ///   - through: The last position to apply (every event after `position` when nil).
+    ///   - costs: When given, adds each projection's time in `apply` to it, by index in `selected`.
+    /// - Returns: The position of the last event applied (`position` when there is none).
+    static func replay(
+        _ selected: [any Projection], after position: Int64, through: Int64? = nil, eventsIn schema: String = "main",
+        _ db: Database, costs: ReplayCosts? = nil
+    ) throws -> Int64 {
+        guard !selected.isEmpty else { return position }
+        let statement = try db.cachedStatement(
+            sql: "SELECT \(EventRecord.columns) FROM \(schema.quotedDatabaseIdentifier).event "
+                + "WHERE position > ? AND position <= ? ORDER BY position")
+        let rows = try Row.fetchCursor(statement, arguments: [position, through ?? Int64.max])
+        let decoder = JSONDecoder()
         var last = position
-        while true {
-            let batch = try EventRecord.decode(
-                Row.fetchAll(
-                    db,
-                    sql: "SELECT \(EventRecord.columns) FROM main.event WHERE position > ? ORDER BY position LIMIT ?",
-                    arguments: [last, ChainVerifier.batchSize]))
-            guard let tail = batch.last else { break }
-            for event in batch {
+        while let row = try rows.next() {
+            let event = try EventRecord.decode(row, decoder: decoder)
+            if let costs {
+                for (index, projection) in selected.enumerated() {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    try projection.apply(event, db)
+                    costs.nanoseconds[index] &+= DispatchTime.now().uptimeNanoseconds &- start
+                }
+            } else {
                 for projection in selected {
                     try projection.apply(event, db)
                 }
             }
-            last = tail.position
+            last = event.position
         }
+        return last
+    }
+
+    /// Records that the projections are up to date at `position` (their current versions).
+    func recordCheckpoints(_ selected: [any Projection], at position: Int64, _ db: Database) throws {
         for projection in selected {
             try db.execute(
                 sql: """
                     INSERT INTO projection_checkpoint (name, version, position) VALUES (?, ?, ?)
                     ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
                     """,
-                arguments: [projection.name, projection.version, last])
+                arguments: [projection.name, projection.version, position])
         }
+    }
+}
+
+/// The time each projection of a replay spent in `apply`, in nanoseconds, by index in the replay's selection.
+final class ReplayCosts {
+    var nanoseconds: [UInt64]
+
+    init(count: Int) {
+        nanoseconds = Array(repeating: 0, count: count)
     }
 }

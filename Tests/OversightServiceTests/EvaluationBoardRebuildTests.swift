@@ -75,5 +75,6 @@ struct EvaluationBoardRebuildTests {
         let live = try dump()
         try log.rebuildProjections()
         #expect(try dump() == live)
+        try expectRebuildsReproduceLiveTables(log)
     }
 }

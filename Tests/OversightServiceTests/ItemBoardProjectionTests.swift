@@ -114,5 +114,6 @@ struct ItemBoardProjectionTests {
         #expect(live.count == 2 + 3 + 3 + 11)
         try log.rebuildProjections()
         #expect(try dump() == live)
+        try expectRebuildsReproduceLiveTables(log)
     }
 }

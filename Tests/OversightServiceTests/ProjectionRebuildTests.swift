@@ -72,5 +72,6 @@ struct ProjectionRebuildTests {
         #expect(live.contains { $0.contains("opinions-transferred") && $0.contains("2024-11-30") })
         try log.rebuildProjections()
         #expect(try dump() == live)
+        try expectRebuildsReproduceLiveTables(log)
     }
 }

@@ -84,5 +84,6 @@ struct VoteAndStationRebuildTests {
             })
         try log.rebuildProjections()
         #expect(try dump() == live)
+        try expectRebuildsReproduceLiveTables(log)
     }
 }

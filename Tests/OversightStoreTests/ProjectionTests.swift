@@ -154,6 +154,38 @@ struct ProjectionTests {
         }
     }
 
+    @Test func `projections behind from different checkpoints each catch up from their own at open`() throws {
+        typealias TypeLog = ShadowRebuildTests.TypeLogProjection
+        try withTemporaryDatabase { path in
+            do {
+                let log = try openLog(path, projections: [StreamCountProjection(), TypeLog()])
+                try append(log, ["A", "B"], to: "s1")
+            }
+            do {
+                let log = try openLog(path, projections: [StreamCountProjection()])
+                try append(log, ["C"], to: "s2")
+            }
+            do {
+                let log = try openLog(path)
+                try append(log, ["D", "E"], to: "s3")
+            }
+            let log = try openLog(
+                path, projections: [StreamCountProjection(), TypeLog(), ShadowRebuildTests.FirstTypeProjection()])
+            let caughtUp = try log.reader.read { db in
+                try ShadowRebuildTests.contents(db) + ShadowRebuildTests.FirstTypeProjection.contents(db)
+            }
+            #expect(try log.reader.read(StreamCountProjection.counts) == ["s1": 2, "s2": 1, "s3": 2])
+            for name in ["test-stream-count", "test-type-log", "test-first-type"] {
+                #expect(try log.reader.read { db in try StreamCountProjection.checkpoint(db, name: name) } == [1, 5])
+            }
+            _ = try log.rebuildProjections(named: nil)
+            #expect(
+                try log.reader.read { db in
+                    try ShadowRebuildTests.contents(db) + ShadowRebuildTests.FirstTypeProjection.contents(db)
+                } == caughtUp)
+        }
+    }
+
     @Test func `two projections with one name are refused`() throws {
         try withTemporaryDatabase { path in
             #expect(throws: StoreError.duplicateProjection(name: "test-stream-count")) {
