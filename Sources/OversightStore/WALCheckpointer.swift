@@ -35,6 +35,8 @@ final class WALCheckpointer: Sendable {
         try database.writeWithoutTransaction { db in
             // Each checkpoint fsyncs the log before copying and the database after, as the writer's would.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A checkpoint copies frames from the log to the file; it needs no page cache of its own.
+            try db.execute(sql: "PRAGMA cache_size = 16")
         }
         self.logger = logger
     }
