@@ -32,11 +32,13 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // glibc's malloc.h (malloc_trim), which the Glibc module does not export.
+        .systemLibrary(name: "CMalloc"),
         // The SQLite event log, its hash chain, and the read-model projections.
         .target(
             name: "OversightStore",
             dependencies: [
-                "OversightDomain", "OversightAudit",
+                "OversightDomain", "OversightAudit", "CMalloc",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -306,6 +306,59 @@ class Bench:
         self.results["seconds"] = time.time() - started
         self.print_table()
 
+    def run_idle(self, sizes):
+        """Only the idle memory figures: for each log size, the RSS of a daemon sitting idle.
+
+        The log is seeded and grown with fill_log.py once per size and copied aside with its read models behind the
+        head; each repetition, for each side (`--base-bin`, an older build, first), copies it back, starts the daemon
+        (which catches the read models up, as the full run's idle figure does), and reads VmRSS 2 s after READY;
+        then drives 16 writers for 3 s and reads VmRSS again after 10 s of quiet.
+        """
+        started = time.time()
+        sides = [("new", self.bin)]
+        if self.arguments.base_bin:
+            sides.insert(0, ("old", self.arguments.base_bin))
+        log(f"idle memory only at {', '.join(f'{size:,}' for size in sizes)} events; {self.reps} repetitions; "
+            f"sides {', '.join(f'{name}={path}' for name, path in sides)}")
+        directory = os.path.join(self.arguments.work, "d")
+        template = os.path.join(self.arguments.work, "template")
+        daemon = Daemon(os.path.join(self.bin, "oversightd"), directory)
+        daemon.start()
+        self.results["seed"] = self.load("seed", "--socket", daemon.socket)
+        daemon.stop()
+        for size in sizes:
+            result = self.python(sys.executable, "fill_log.py", "--state-dir", daemon.state, "--events", str(size),
+                                 dir_argument=False)
+            log(f"filled: {result}")
+            head = result["head"]
+            shutil.rmtree(template, ignore_errors=True)
+            shutil.copytree(daemon.state, template)
+            after_start = {name: [] for name, _ in sides}
+            after_burst = {name: [] for name, _ in sides}
+            for index in range(self.reps):
+                for name, path in sides:
+                    shutil.rmtree(daemon.state)
+                    shutil.copytree(template, daemon.state)
+                    side = Daemon(os.path.join(path, "oversightd"), directory)
+                    side.start()
+                    time.sleep(2)
+                    after_start[name].append(side.rss_mib())
+                    self.load("write", "--socket", side.socket, "--clients", "16", "--seconds", "3")
+                    time.sleep(10)
+                    after_burst[name].append(side.rss_mib())
+                    log(f"idle {name} at {head:,} #{index + 1}: {after_start[name][-1]:.1f} MiB after start-up, "
+                        f"{after_burst[name][-1]:.1f} MiB 10 s after a write burst")
+                    side.stop()
+            for name, _ in sides:
+                self.results[f"rss-idle-{name}-{head}"] = after_start[name]
+                self.results[f"rss-idle-after-burst-{name}-{head}"] = after_burst[name]
+                self.row(f"RSS idle 2 s after start-up and catch-up ({head:,} events), {name}", "≤ 40 MB",
+                         after_start[name], "MiB", statistics.median(after_start[name]) <= 40)
+                self.row(f"RSS idle 10 s after 3 s of 16 writers ({head:,} events), {name}", "≤ 40 MB",
+                         after_burst[name], "MiB", statistics.median(after_burst[name]) <= 40)
+        self.results["seconds"] = time.time() - started
+        self.print_table()
+
     def run_rebuilds(self, sizes):
         """Only the rebuild figures: seed, then for each log size grow the log and time `admin.Rebuild`.
 
@@ -514,11 +567,16 @@ def main():
                         help="only the query figures, at these comma-separated log sizes (e.g. 100000,2000000)")
     parser.add_argument("--rebuild-only", metavar="SIZES",
                         help="only the rebuild figures, at these comma-separated log sizes (e.g. 300000,1000000)")
+    parser.add_argument("--idle-only", metavar="SIZES",
+                        help="only the idle RSS figures, at these comma-separated log sizes (e.g. 100000)")
     parser.add_argument("--base-bin", metavar="DIR",
-                        help="with --rebuild-only: also time the oversightd in DIR (an older build), alternating")
+                        help="with --rebuild-only or --idle-only: also run the oversightd in DIR (an older build), "
+                             "alternating")
     arguments = parser.parse_args()
     log(f"machine: {json.dumps(machine())}")
-    if arguments.rebuild_only:
+    if arguments.idle_only:
+        Bench(arguments).run_idle([int(size) for size in arguments.idle_only.split(",")])
+    elif arguments.rebuild_only:
         Bench(arguments).run_rebuilds([int(size) for size in arguments.rebuild_only.split(",")])
     elif arguments.queries_only:
         Bench(arguments).run_queries([int(size) for size in arguments.queries_only.split(",")])

@@ -90,6 +90,7 @@ extension SQLiteEventLog {
             let rebuilt = try runner.rebuild(named: names, db)
             return (rebuilt, try EventRecord.head(db))
         }
+        memoryReclaimer.noteActivity()
         logger.info(
             "Projections rebuilt",
             metadata: [

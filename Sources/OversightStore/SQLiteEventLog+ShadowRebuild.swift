@@ -95,6 +95,7 @@ extension SQLiteEventLog {
             }
             return try swapped.get()
         }
+        memoryReclaimer.noteActivity()
         let rebuilt = selected.map(\.name)
         logger.info(
             "Projections rebuilt",

@@ -17,6 +17,8 @@ public final class SQLiteEventLog: EventLog {
     let runner: ProjectionRunner
     /// Copies the WAL back into the database off the writer, after each commit.
     let walCheckpointer: WALCheckpointer
+    /// Empties the caches and trims the heap once the writer has gone quiet.
+    let memoryReclaimer: IdleMemoryReclaimer
     let logger: Logger
 
     /// The pool, for read-model queries; its reads never wait for writes.
@@ -54,11 +56,17 @@ public final class SQLiteEventLog: EventLog {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.fallbackPages)")
         }
         walCheckpointer = try WALCheckpointer(path: path, logger: logger)
+        memoryReclaimer = IdleMemoryReclaimer { [weak pool, walCheckpointer] in
+            pool?.releaseMemory()
+            walCheckpointer.releaseMemory()
+        }
         let migrator = Migrations.makeMigrator()
         try pool.read { db in try Migrations.checkNotTooNew(db, migrator: migrator) }
         try migrator.migrate(pool)
         try pool.write { db in try runner.prepare(db, logger: logger) }
         let head = try pool.read(EventRecord.head)
+        // A catch-up or rebuild at open filled the caches and the heap; an idle daemon should not keep them.
+        memoryReclaimer.reclaimNow()
         logger.info(
             "Event log opened",
             metadata: [
@@ -83,6 +91,7 @@ public final class SQLiteEventLog: EventLog {
                 return result
             }
             walCheckpointer.request()
+            memoryReclaimer.noteActivity()
             return result
         } catch {
             throw storageFailures.translate(error)
@@ -95,6 +104,7 @@ public final class SQLiteEventLog: EventLog {
             try runner.rebuildAll(db)
             return try EventRecord.head(db)
         }
+        memoryReclaimer.noteActivity()
         logger.info("Projections rebuilt", metadata: [LogKey.position: "\(head.position)"])
     }
 

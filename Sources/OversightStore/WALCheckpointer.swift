@@ -61,6 +61,11 @@ final class WALCheckpointer: Sendable {
         }
     }
 
+    /// Empties this connection's (small) cache.
+    func releaseMemory() {
+        database.releaseMemory()
+    }
+
     /// Runs one `PASSIVE` checkpoint now, on the calling thread.
     ///
     /// - Returns: The frames in the log and the frames copied back so far (equal when it caught up), or nil
