@@ -154,4 +154,23 @@ struct CommandWriterTests {
         let late = await fixture.addDepartment("kjj")
         #expect(throws: WriterError.stopping) { try late.get() }
     }
+
+    #if os(Linux)
+    @Test func `commands run on a SCHED_BATCH thread, which does not preempt queries on waking`() async throws {
+        let fixture = try Fixture()
+        let policy: Result<[String: JSONValue], any Error> = await withCheckedContinuation { continuation in
+            fixture.writer.submit(
+                WriterCommand(
+                    commandID: nil, requestHash: "h", metadata: EventMetadata(actor: "clerk", uid: 1000),
+                    execute: { _ in ["policy": .int(Int64(sched_getscheduler(0)))] },
+                    completion: { continuation.resume(returning: $0) }
+                )
+            )
+        }
+        #expect(try policy.get()["policy"] == .int(Int64(CommandWriter.schedBatch)))
+        // The caller's own thread is not changed.
+        #expect(sched_getscheduler(0) == SCHED_OTHER)
+        await fixture.writer.stop()
+    }
+    #endif
 }

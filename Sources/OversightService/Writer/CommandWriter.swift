@@ -56,10 +56,29 @@ final class CommandWriter: Sendable {
     /// Starts the writer thread.
     func start() {
         let thread = Thread { [self] in
+            Self.yieldToInteractiveThreads()
             self.runLoop()
         }
         thread.name = "oversight-writer"
         thread.start()
+    }
+
+    /// `SCHED_BATCH` of `<linux/sched.h>`; glibc's `<sched.h>` defines it only with `_GNU_SOURCE`, which the Swift
+    /// Glibc module does not set.
+    static let schedBatch: Int32 = 3
+
+    /// Marks the calling (writer) thread `SCHED_BATCH`, so that its wake-ups do not preempt queries.
+    ///
+    /// It keeps its share of the CPU, but on waking it no longer preempts a running query, event-loop or follower
+    /// thread; they, waking, still preempt it. With the cores busy, a query's wait for a core is then bounded by the
+    /// scheduler's tick rather than lengthened by each of the writer's wake-ups. Needs no privilege; if refused, the
+    /// thread stays `SCHED_OTHER`.
+    private static func yieldToInteractiveThreads() {
+        #if os(Linux)
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        _ = sched_setscheduler(0, CommandWriter.schedBatch, &parameters)
+        #endif
     }
 
     /// Queues a command; its completion runs on the writer thread after the batch commits.
