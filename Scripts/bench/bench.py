@@ -313,6 +313,15 @@ class Bench:
         self.results["seconds"] = time.time() - started
         self.print_table()
 
+    def sides(self, what, sizes):
+        """The builds an alternating run compares: `--base-bin` ("old") first if given, then this one ("new")."""
+        sides = [("new", self.bin)]
+        if self.arguments.base_bin:
+            sides.insert(0, ("old", self.arguments.base_bin))
+        log(f"{what} at {', '.join(f'{size:,}' for size in sizes)} events; {self.reps} repetitions; "
+            f"sides {', '.join(f'{name}={path}' for name, path in sides)}")
+        return sides
+
     def run_idle(self, sizes):
         """Only the idle memory figures: for each log size, the RSS of a daemon sitting idle.
 
@@ -322,11 +331,7 @@ class Bench:
         then drives 16 writers for 3 s and reads VmRSS again after 10 s of quiet.
         """
         started = time.time()
-        sides = [("new", self.bin)]
-        if self.arguments.base_bin:
-            sides.insert(0, ("old", self.arguments.base_bin))
-        log(f"idle memory only at {', '.join(f'{size:,}' for size in sizes)} events; {self.reps} repetitions; "
-            f"sides {', '.join(f'{name}={path}' for name, path in sides)}")
+        sides = self.sides("idle memory only", sizes)
         directory = os.path.join(self.arguments.work, "d")
         template = os.path.join(self.arguments.work, "template")
         daemon = Daemon(os.path.join(self.bin, "oversightd"), directory)
@@ -374,11 +379,7 @@ class Bench:
         machine load. Each repetition starts the daemon, times one rebuild, checks the chain, and stops it.
         """
         started = time.time()
-        sides = [("new", self.bin)]
-        if self.arguments.base_bin:
-            sides.insert(0, ("old", self.arguments.base_bin))
-        log(f"rebuilds only at {', '.join(f'{size:,}' for size in sizes)} events; {self.reps} repetitions; "
-            f"sides {', '.join(f'{name}={path}' for name, path in sides)}")
+        sides = self.sides("rebuilds only", sizes)
         directory = os.path.join(self.arguments.work, "d")
         # A work directory kept from an earlier run (--keep) is reused: its log is only grown to the sizes.
         fresh = not os.path.exists(os.path.join(directory, "state", "oversight.sqlite"))

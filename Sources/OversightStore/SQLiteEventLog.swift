@@ -56,9 +56,10 @@ public final class SQLiteEventLog: EventLog {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.fallbackPages)")
         }
         walCheckpointer = try WALCheckpointer(path: path, logger: logger)
-        memoryReclaimer = IdleMemoryReclaimer { [weak pool, walCheckpointer] in
+        // Weak: a timer still pending when the log closes must not keep its connections open.
+        memoryReclaimer = IdleMemoryReclaimer { [weak pool, weak walCheckpointer] in
             pool?.releaseMemory()
-            walCheckpointer.releaseMemory()
+            walCheckpointer?.releaseMemory()
         }
         let migrator = Migrations.makeMigrator()
         try pool.read { db in try Migrations.checkNotTooNew(db, migrator: migrator) }
